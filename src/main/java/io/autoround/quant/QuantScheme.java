@@ -1,0 +1,38 @@
+package io.autoround.quant;
+
+/**
+ * A resolved quantization scheme for one layer, with the reference's field names (reference-spec 2.1).
+ *
+ * @param bits weight bits (2..8 for int, 4/8 for fp families, 16 = not quantized)
+ * @param groupSize input channels per group; -1 = one group per output row; 0 = one group per tensor
+ * @param sym symmetric (no zero point) or asymmetric
+ * @param dataType family name: "int", "mx_fp", "nv_fp", "fp", "mx_int", "int_asym_dq", ...
+ * @param actBits activation bits (16 = activations not quantized)
+ * @param actGroupSize activation group size
+ * @param actSym activation symmetry
+ * @param actDataType activation data type name ("float" when not quantized)
+ * @param actDynamic dynamic activation quantization
+ * @param superBits GGUF double-quant super-block scale bits, or null
+ * @param superGroupSize GGUF super-group size, or null
+ */
+public record QuantScheme(int bits, int groupSize, boolean sym, String dataType, int actBits, int actGroupSize,
+        boolean actSym, String actDataType, boolean actDynamic, Integer superBits, Integer superGroupSize) {
+
+    /** Weight-only int scheme (activations stay 16-bit). */
+    public static QuantScheme weightOnlyInt(int bits, int groupSize, boolean sym) {
+        return new QuantScheme(bits, groupSize, sym, "int", 16, groupSize, sym, "float", true, null, null);
+    }
+
+    /** True when this scheme leaves weights unquantized (bits >= 16). */
+    public boolean keepsFullPrecision() {
+        return bits >= 16;
+    }
+
+    /** Number of groups along the input dimension for a weight with {@code cols} input channels. */
+    public int groupsPerRow(int cols) {
+        if (groupSize <= 0) {
+            return 1;
+        }
+        return cols / groupSize;
+    }
+}
