@@ -1,0 +1,96 @@
+package io.autoround.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every option of a quantization run, with the reference's names (in camelCase) and defaults. Front doors (CLI,
+ * Python facade, HTTP service) fill this object and hand it to {@link AutoRound}; nothing else holds options.
+ * Null means "not set": recipes and scheme presets fill those.
+ */
+public final class QuantizeOptions {
+    // model and data
+    public String model;
+    public String dataset;
+    public Integer seqlen;
+    public Integer nsamples;
+    public Integer batchSize;
+    public long seed = 42;
+    public String deviceMap = "0";
+    public String modelDtype;
+
+    // scheme
+    public String scheme = "W4A16";
+    public Integer bits;
+    public Integer groupSize;
+    public Boolean sym;
+    public String dataType;
+    public Integer actBits;
+    public Integer actGroupSize;
+    public Boolean actSym;
+    public String actDataType;
+    public Boolean actDynamic;
+    public Integer superBits;
+    public Integer superGroupSize;
+    public String scaleDtype;
+    public Map<String, Object> layerConfig = new LinkedHashMap<>();
+    public String ignoreLayers = "";
+    public boolean quantLmHead;
+    public String toQuantBlockNames;
+
+    // SignRound
+    public Integer iters;
+    public Double lr;
+    public Double minmaxLr;
+    public double momentum;
+    public int nblocks = 1;
+    public boolean enableMinmaxTuning = true;
+    public boolean enableNormBiasTuning;
+    public Integer gradientAccumulateSteps;
+    public boolean enableAlgExt;
+    public boolean notUseBestMse;
+    public int dynamicMaxGap = -1;
+    public boolean enableQuantedInput = true;
+    public boolean enableAdam;
+    public boolean enableDeterministicAlgorithms;
+
+    // RTN
+    public Boolean disableOptRtn;
+
+    // memory
+    public boolean lowGpuMemUsage;
+    public boolean lowCpuMemUsage = true;
+
+    // output
+    public List<String> formats = new ArrayList<>(List.of("auto_round"));
+    public String outputDir = "./tmp_autoround";
+    public boolean overwrite;
+    public long maxShardBytes = 5L * 1000 * 1000 * 1000;
+
+    // evaluation after quantization
+    public String evalText;
+    public int evalSeqlen = 256;
+
+    /** Effective value of iters (reference default 200). */
+    public int itersOrDefault() {
+        return iters == null ? 200 : iters;
+    }
+
+    public int seqlenOrDefault() {
+        return seqlen == null ? 2048 : seqlen;
+    }
+
+    public int nsamplesOrDefault() {
+        return nsamples == null ? 128 : nsamples;
+    }
+
+    public int batchSizeOrDefault() {
+        return batchSize == null ? 8 : batchSize;
+    }
+
+    public int gradientAccumulateStepsOrDefault() {
+        return gradientAccumulateSteps == null ? 1 : gradientAccumulateSteps;
+    }
+}

@@ -1,0 +1,237 @@
+package io.autoround.cli;
+
+import io.autoround.api.QuantizeOptions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The reference's quantization flags (same names, aliases and defaults), mapped onto {@link QuantizeOptions}. */
+final class QuantizeFlags {
+    @Option(names = {"--model", "--model_name", "--model_name_or_path"}, paramLabel = "PATH|HUB_ID",
+            description = "Model folder or hub id (default: the embedded demo model stories260K).")
+    String model;
+
+    @Option(names = "--platform", defaultValue = "hf", description = "Hub: hf or model_scope (default: ${DEFAULT-VALUE}).")
+    String platform;
+
+    @Option(names = "--model_dtype", description = "Load dtype (fp32 on CPU; accepted: fp32, fp16, bf16).")
+    String modelDtype;
+
+    @Option(names = {"--scheme"}, defaultValue = "W4A16", description = "Preset scheme, e.g. W4A16, W2A16, W8A16, MXFP4, NVFP4 (default: ${DEFAULT-VALUE}).")
+    String scheme;
+
+    @Option(names = "--bits", description = "Weight bits (overrides the scheme).")
+    Integer bits;
+
+    @Option(names = "--group_size", description = "Group size: -1 per channel, 0 per tensor, or a positive size.")
+    Integer groupSize;
+
+    @Option(names = "--asym", description = "Asymmetric quantization.")
+    boolean asym;
+
+    @Option(names = {"--data_type", "--dtype"}, description = "Weight data type: int, mx_fp, nv_fp, fp, ...")
+    String dataType;
+
+    @Option(names = "--act_bits", description = "Activation bits.")
+    Integer actBits;
+
+    @Option(names = "--act_group_size", description = "Activation group size.")
+    Integer actGroupSize;
+
+    @Option(names = "--act_asym", description = "Asymmetric activation quantization.")
+    boolean actAsym;
+
+    @Option(names = {"--act_data_type", "--act_dtype"}, description = "Activation data type.")
+    String actDataType;
+
+    @Option(names = "--disable_act_dynamic", description = "Static activation quantization.")
+    boolean disableActDynamic;
+
+    @Option(names = "--super_bits", description = "GGUF super-block scale bits.")
+    Integer superBits;
+
+    @Option(names = "--super_group_size", description = "GGUF super-group size.")
+    Integer superGroupSize;
+
+    @Option(names = "--scale_dtype", description = "Scale dtype: fp16, bf16 or fp32 (default fp16; fp32 for GGUF).")
+    String scaleDtype;
+
+    @Option(names = {"--ignore_layers", "--fp_layers"}, defaultValue = "", description = "Comma-separated layer name fragments to keep in full precision.")
+    String ignoreLayers;
+
+    @Option(names = "--quant_lm_head", negatable = true, description = "Also quantize lm_head.")
+    boolean quantLmHead;
+
+    @Option(names = "--to_quant_block_names", description = "Block name prefixes to quantize.")
+    String toQuantBlockNames;
+
+    @Option(names = "--layer_config", description = "Per-layer overrides as JSON, e.g. '{\"lm_head\":\"W8A16\", \".*down_proj\":{\"bits\":8}}'.")
+    String layerConfig;
+
+    @Option(names = {"--iters", "--iter"}, description = "Tuning iterations per block; 0 = round-to-nearest (default: recipe, 200).")
+    Integer iters;
+
+    @Option(names = "--lr", description = "Learning rate of the rounding offsets (default 1/iters).")
+    Double lr;
+
+    @Option(names = "--minmax_lr", description = "Learning rate of the clipping scales (default = lr).")
+    Double minmaxLr;
+
+    @Option(names = "--momentum", defaultValue = "0.0", description = "SignSGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--nblocks", defaultValue = "1", description = "Blocks tuned together (default: ${DEFAULT-VALUE}).")
+    int nblocks;
+
+    @Option(names = {"--disable_minmax_tuning", "--no-enable_minmax_tuning"}, description = "Do not tune clipping scales.")
+    boolean disableMinmaxTuning;
+
+    @Option(names = "--enable_minmax_tuning", hidden = true, description = "Tune clipping scales (default).")
+    boolean enableMinmaxTuning;
+
+    @Option(names = "--enable_norm_bias_tuning", description = "Also tune norms and biases (experimental).")
+    boolean enableNormBiasTuning;
+
+    @Option(names = "--gradient_accumulate_steps", description = "Gradient accumulation steps (default 1).")
+    Integer gradientAccumulateSteps;
+
+    @Option(names = "--enable_alg_ext", description = "SignRoundV2 algorithm extensions.")
+    boolean enableAlgExt;
+
+    @Option(names = "--not_use_best_mse", description = "Keep the last iterate instead of the best one.")
+    boolean notUseBestMse;
+
+    @Option(names = "--dynamic_max_gap", defaultValue = "-1", description = "Stop a block after this many iterations without improvement (-1 = off).")
+    int dynamicMaxGap;
+
+    @Option(names = "--disable_quanted_input", description = "Tune each block on fp inputs instead of the previous quantized block's outputs.")
+    boolean disableQuantedInput;
+
+    @Option(names = "--enable_quanted_input", hidden = true)
+    boolean enableQuantedInput;
+
+    @Option(names = "--enable_adam", description = "Use AdamW instead of SignSGD.")
+    boolean enableAdam;
+
+    @Option(names = "--disable_opt_rtn", description = "With --iters 0: pure round-to-nearest.")
+    boolean disableOptRtn;
+
+    @Option(names = "--enable_opt_rtn", description = "With --iters 0: optimized round-to-nearest.")
+    boolean enableOptRtn;
+
+    @Option(names = {"--batch_size", "--train_bs", "--bs"}, description = "Calibration batch size (default: recipe, 8).")
+    Integer batchSize;
+
+    @Option(names = {"--seqlen", "--seq_len"}, description = "Calibration sequence length (default 2048, clamped to the model).")
+    Integer seqlen;
+
+    @Option(names = {"--nsamples", "--nsample"}, description = "Calibration samples (default: recipe, 128).")
+    Integer nsamples;
+
+    @Option(names = "--dataset", description = "Calibration data: hub name, .txt/.json/.jsonl file, combinations (default NeelNanda/pile-10k).")
+    String dataset;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = {"--device_map", "--device", "--devices"}, defaultValue = "0", description = "Device: cpu, 0 (first GPU, else CPU), auto, 0,1 ...")
+    String deviceMap;
+
+    @Option(names = {"--format", "--formats"}, defaultValue = "auto_round", description = "Export format(s), comma separated: auto_round, auto_gptq, auto_awq, llm_compressor.")
+    String format;
+
+    @Option(names = "--output_dir", defaultValue = "./tmp_autoround", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    String outputDir;
+
+    @Option(names = "--overwrite", description = "Replace an existing non-empty output folder.")
+    boolean overwrite;
+
+    @Option(names = "--low_gpu_mem_usage", description = "Keep block inputs/outputs off the device between uses.")
+    boolean lowGpuMemUsage;
+
+    @Option(names = "--low_cpu_mem_usage", hidden = true, description = "Deprecated no-op (on by default).")
+    boolean lowCpuMemUsage;
+
+    @Option(names = "--disable_low_cpu_mem_usage", description = "Hold all packed layers in memory until the end.")
+    boolean disableLowCpuMemUsage;
+
+    @Option(names = "--enable_deterministic_algorithms", description = "Deterministic kernels (bitwise reproducible runs).")
+    boolean enableDeterministicAlgorithms;
+
+    @Option(names = "--disable_deterministic_algorithms", hidden = true)
+    boolean disableDeterministicAlgorithms;
+
+    @Option(names = {"--enable_torch_compile", "--disable_torch_compile", "--disable_amp", "--disable_trust_remote_code"},
+            hidden = true, description = "Accepted for compatibility; no effect on the JVM.")
+    boolean compatibilityNoOp;
+
+    @Option(names = "--eval", description = "Report perplexity of the exported model after quantizing.")
+    boolean eval;
+
+    @Option(names = "--eval_text", description = "Text file for --eval (default: the demo evaluation text).")
+    String evalText;
+
+    @Option(names = "--eval_seqlen", defaultValue = "256", description = "Window length for --eval (default: ${DEFAULT-VALUE}).")
+    int evalSeqlen;
+
+    /** Copies the flags into options; recipe defaults are applied afterwards for what is still null. */
+    QuantizeOptions toOptions(LayerConfigParser parser) {
+        QuantizeOptions o = new QuantizeOptions();
+        o.model = model;
+        o.modelDtype = modelDtype;
+        o.scheme = scheme;
+        o.bits = bits;
+        o.groupSize = groupSize;
+        o.sym = asym ? Boolean.FALSE : null;
+        o.dataType = dataType;
+        o.actBits = actBits;
+        o.actGroupSize = actGroupSize;
+        o.actSym = actAsym ? Boolean.FALSE : null;
+        o.actDataType = actDataType;
+        o.actDynamic = disableActDynamic ? Boolean.FALSE : null;
+        o.superBits = superBits;
+        o.superGroupSize = superGroupSize;
+        o.scaleDtype = scaleDtype;
+        o.ignoreLayers = ignoreLayers;
+        o.quantLmHead = quantLmHead;
+        o.toQuantBlockNames = toQuantBlockNames;
+        if (layerConfig != null) {
+            o.layerConfig.putAll(parser.parse(layerConfig));
+        }
+        o.iters = iters;
+        o.lr = lr;
+        o.minmaxLr = minmaxLr;
+        o.momentum = momentum;
+        o.nblocks = nblocks;
+        o.enableMinmaxTuning = !disableMinmaxTuning;
+        o.enableNormBiasTuning = enableNormBiasTuning;
+        o.gradientAccumulateSteps = gradientAccumulateSteps;
+        o.enableAlgExt = enableAlgExt;
+        o.notUseBestMse = notUseBestMse;
+        o.dynamicMaxGap = dynamicMaxGap;
+        o.enableQuantedInput = !disableQuantedInput;
+        o.enableAdam = enableAdam;
+        if (disableOptRtn && enableOptRtn) {
+            throw new IllegalArgumentException("--disable_opt_rtn and --enable_opt_rtn contradict each other");
+        }
+        o.disableOptRtn = disableOptRtn ? Boolean.TRUE : enableOptRtn ? Boolean.FALSE : null;
+        o.batchSize = batchSize;
+        o.seqlen = seqlen;
+        o.nsamples = nsamples;
+        o.dataset = dataset;
+        o.seed = seed;
+        o.deviceMap = deviceMap;
+        List<String> fs = new ArrayList<>();
+        Arrays.stream(format.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(fs::add);
+        o.formats = fs;
+        o.outputDir = outputDir;
+        o.overwrite = overwrite;
+        o.lowGpuMemUsage = lowGpuMemUsage;
+        o.lowCpuMemUsage = !disableLowCpuMemUsage;
+        o.enableDeterministicAlgorithms = enableDeterministicAlgorithms && !disableDeterministicAlgorithms;
+        o.evalText = evalText;
+        o.evalSeqlen = evalSeqlen;
+        return o;
+    }
+}
