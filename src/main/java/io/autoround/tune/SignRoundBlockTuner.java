@@ -1,0 +1,189 @@
+package io.autoround.tune;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import io.autoround.quant.QuantScheme;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * SignRound for one block (reference-spec 1.6-1.10): every Linear gets a rounding offset V and min/max clipping
+ * scales; each iteration samples a global batch, accumulates gradients of the masked output MSE over its
+ * micro-batches, steps with signed gradient descent under a linearly decaying learning rate, and the parameters
+ * of the best-loss iteration are kept.
+ */
+public final class SignRoundBlockTuner {
+    private final SignRoundSettings settings;
+
+    public SignRoundBlockTuner(SignRoundSettings settings) {
+        if (settings.iters() <= 0) {
+            throw new IllegalArgumentException("SignRound needs iters > 0, got " + settings.iters());
+        }
+        this.settings = settings;
+    }
+
+    /**
+     * Tunes {@code block}.
+     *
+     * @param schemes scheme per Linear to tune (others keep their weights)
+     * @param inputs block inputs [n, seq, hidden]
+     * @param targets fp reference outputs [n, seq, hidden]
+     * @param mask valid-token mask [n, seq, 1] (1 = counts in the loss)
+     * @param onIteration called after each iteration (progress)
+     */
+    public BlockTuningResult tune(TunableBlock block, Map<String, QuantScheme> schemes, NDArray inputs, NDArray targets,
+            NDArray mask, IntConsumer onIteration) {
+        NDManager manager = inputs.getManager().newSubManager();
+        try (manager) {
+            List<LinearTuningParams> params = new ArrayList<>();
+            for (String name : block.linearNames()) {
+                QuantScheme s = schemes.get(name);
+                if (s != null && !s.keepsFullPrecision()) {
+                    params.add(new LinearTuningParams(manager, name, s, block.weight(name), settings.enableMinmaxTuning()));
+                }
+            }
+            if (params.isEmpty()) {
+                return new BlockTuningResult(Map.of(), 0, 0, -1);
+            }
+            int n = Math.toIntExact(inputs.getShape().get(0));
+            int micro = Math.min(settings.batchSize(), n);
+            int global = Math.min(n, micro * settings.gradientAccumulateSteps());
+            IndexSampler sampler = new IndexSampler(n, global, settings.seed());
+            double rtnLoss = evaluate(block, params, inputs, targets, mask, micro);
+            double bestLoss = Double.POSITIVE_INFINITY;
+            int bestIter = -1;
+            Map<String, TunedLinear> best = snapshot(params);
+            int iters = settings.iters();
+            for (int it = 0; it < iters; it++) {
+                int[] idx = sampler.next();
+                double loss = accumulateGradients(block, params, inputs, targets, mask, idx, micro);
+                boolean improved = loss < bestLoss;
+                if (improved) {
+                    bestLoss = loss;
+                    bestIter = it;
+                    if (!settings.notUseBestMse()) {
+                        best = snapshot(params);
+                    }
+                }
+                if (settings.notUseBestMse() && it == iters - 1) {
+                    best = snapshot(params);
+                    bestIter = it;
+                }
+                double decay = 1.0 - (double) it / iters;
+                for (LinearTuningParams p : params) {
+                    int bits = p.scheme.bits();
+                    SignSgd.step(p.v, null, 0, settings.lrFor(bits) * decay);
+                    if (p.minScale != null) {
+                        SignSgd.step(p.minScale, null, 0, settings.minmaxLrFor(bits) * decay);
+                        SignSgd.step(p.maxScale, null, 0, settings.minmaxLrFor(bits) * decay);
+                        SignSgd.clampInPlace(p.minScale, 0f, 1f);
+                        SignSgd.clampInPlace(p.maxScale, 0f, 1f);
+                    }
+                }
+                if (onIteration != null) {
+                    onIteration.accept(it);
+                }
+                if (settings.dynamicMaxGap() > 0 && it - bestIter >= settings.dynamicMaxGap()) {
+                    break;
+                }
+            }
+            restore(params, best);
+            double tunedLoss = evaluate(block, params, inputs, targets, mask, micro);
+            params.forEach(LinearTuningParams::close);
+            return new BlockTuningResult(best, rtnLoss, tunedLoss, bestIter);
+        }
+    }
+
+    /** Forward + backward over the micro-batches of one global batch; returns the reference's logged loss. */
+    private double accumulateGradients(TunableBlock block, List<LinearTuningParams> params, NDArray inputs,
+            NDArray targets, NDArray mask, int[] idx, int micro) {
+        double total = 0;
+        double validTokens = 0;
+        for (int start = 0; start < idx.length; start += micro) {
+            int end = Math.min(idx.length, start + micro);
+            try (NDScope scope = new NDScope()) {
+                NDArray sel = inputs.getManager().create(java.util.Arrays.copyOfRange(idx, start, end));
+                NDArray x = inputs.get(sel);
+                NDArray y = targets.get(sel);
+                NDArray m = mask.get(sel);
+                validTokens += m.sum().getFloat();
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray loss = maskedMse(block.forward(x, qdqWeights(params)), y, m);
+                    gc.backward(loss.mul(1000f));
+                    total += loss.getFloat();
+                }
+            }
+        }
+        return validTokens > 0 ? total / validTokens : total;
+    }
+
+    /** Mean squared error over all elements with masked positions zeroed (the reference keeps the full count). */
+    static NDArray maskedMse(NDArray pred, NDArray target, NDArray mask) {
+        return pred.mul(mask).sub(target.mul(mask)).square().mean();
+    }
+
+    private static Map<String, NDArray> qdqWeights(List<LinearTuningParams> params) {
+        Map<String, NDArray> w = new LinkedHashMap<>();
+        for (LinearTuningParams p : params) {
+            w.put(p.name, p.qdqWeight());
+        }
+        return w;
+    }
+
+    /** Masked MSE over all samples (no gradients), averaged per micro-batch. */
+    private static double evaluate(TunableBlock block, List<LinearTuningParams> params, NDArray inputs,
+            NDArray targets, NDArray mask, int micro) {
+        int n = Math.toIntExact(inputs.getShape().get(0));
+        double sum = 0;
+        int batches = 0;
+        for (int start = 0; start < n; start += micro) {
+            try (NDScope scope = new NDScope()) {
+                String range = start + ":" + Math.min(n, start + micro);
+                NDArray x = inputs.get(range);
+                NDArray y = targets.get(range);
+                NDArray m = mask.get(range);
+                sum += maskedMse(block.forward(x, qdqWeights(params)), y, m).getFloat();
+                batches++;
+            }
+        }
+        return sum / batches;
+    }
+
+    private static Map<String, TunedLinear> snapshot(List<LinearTuningParams> params) {
+        Map<String, TunedLinear> out = new LinkedHashMap<>();
+        for (LinearTuningParams p : params) {
+            out.put(p.name, new TunedLinear(p.name, p.offsetsRowMajor(),
+                    p.minScale == null ? null : p.minScale.toFloatArray(),
+                    p.maxScale == null ? null : p.maxScale.toFloatArray()));
+        }
+        return out;
+    }
+
+    private static void restore(List<LinearTuningParams> params, Map<String, TunedLinear> best) {
+        for (LinearTuningParams p : params) {
+            TunedLinear t = best.get(p.name);
+            p.v.set(toGrouped(p, t.offsets()));
+            if (p.minScale != null) {
+                p.minScale.set(t.minScale());
+                p.maxScale.set(t.maxScale());
+            }
+        }
+    }
+
+    private static float[] toGrouped(LinearTuningParams p, float[] rowMajor) {
+        if (p.paddedCols == p.cols) {
+            return rowMajor;
+        }
+        float[] g = new float[p.rows * p.paddedCols];
+        for (int r = 0; r < p.rows; r++) {
+            System.arraycopy(rowMajor, r * p.cols, g, r * p.paddedCols, p.cols);
+        }
+        return g;
+    }
+}
