@@ -66,6 +66,8 @@ public final class AllowPatterns {
                     re.append(body.replace("\\", "\\\\").replace("[", "\\[").replace("&&", "&\\&"));
                     re.append(']');
                 }
+            } else if (Character.isLetterOrDigit(c)) {
+                re.append(c);
             } else {
                 re.append(Pattern.quote(String.valueOf(c)));
             }

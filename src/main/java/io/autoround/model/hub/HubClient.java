@@ -110,7 +110,8 @@ public final class HubClient {
         for (RemoteFile file : wanted) {
             fetchFile(repo, type, listing, file);
         }
-        if (!rev.equals(listing.commit())) {
+        // A branch-named snapshot (ModelScope) still gets its ref, so offline lookups work the same way.
+        if (!rev.equals(listing.commit()) || !listing.immutable()) {
             cache.writeRef(repo, type, rev, listing.commit());
         }
         return cache.snapshotFolder(repo, type, listing.commit());
