@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Downloads repo snapshots from the Hugging Face hub (or ModelScope) into the standard hub cache and returns the
@@ -22,13 +23,18 @@ import java.util.Optional;
  * immutable snapshot cost no request. Offline ({@code HF_HUB_OFFLINE}), or when the hub cannot be reached and
  * the revision was downloaded before, the cached snapshot is returned.
  */
-public final class HubClient {
+public final class HubClient implements AutoCloseable {
+
+    /** In-process monitors per lock file: a JVM may not take two FileLocks on one file. */
+    private static final ConcurrentHashMap<Path, Object> LOCAL_LOCKS = new ConcurrentHashMap<>();
+
 
     private final HubSettings settings;
     private final HubCache cache;
     private final HubProtocol protocol;
     private final BlobDownloader downloader;
     private final DownloadProgress progress;
+    private final HubHttp http;
 
     /** Client printing progress to stderr, retrying an interrupted file download up to 3 times. */
     public HubClient(HubSettings settings) {
@@ -47,7 +53,7 @@ public final class HubClient {
         this.settings = settings;
         this.cache = new HubCache(settings.cacheDir());
         this.progress = progress;
-        HubHttp http = new HubHttp(settings, connectTimeout, connectTimeout.multipliedBy(3));
+        this.http = new HubHttp(settings, connectTimeout, connectTimeout.multipliedBy(3));
         this.protocol = settings.platform() == HubPlatform.MODELSCOPE
                 ? new ModelScopeProtocol(http) : new HuggingFaceProtocol(http);
         this.downloader = new BlobDownloader(http, progress, maxAttempts);
@@ -136,16 +142,28 @@ public final class HubClient {
         cache.linkSnapshotFile(repo, type, listing.commit(), file.path(), location.blobName());
     }
 
-    /** Serialises downloads of one blob across processes sharing the cache (huggingface_hub uses .locks too). */
+    /** Releases the HTTP connection pool. */
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    /**
+     * Serialises downloads of one blob across threads and across processes sharing the cache
+     * (huggingface_hub keeps lock files under {@code .locks} too).
+     */
     private static void withLock(Path lockFile, Runnable action) {
-        try {
-            Files.createDirectories(lockFile.getParent());
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock ignored = channel.lock()) {
-                action.run();
+        Object monitor = LOCAL_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new Object());
+        synchronized (monitor) {
+            try {
+                Files.createDirectories(lockFile.getParent());
+                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE); FileLock ignored = channel.lock()) {
+                    action.run();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock " + lockFile, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock " + lockFile, e);
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.Objects;
  * dropped when a redirect leaves the endpoint's host (the hub sends LFS files to a CDN with signed URLs), and so
  * that metadata requests can stop at the first absolute redirect, whose headers carry the LFS ETag.
  */
-final class HubHttp {
+final class HubHttp implements AutoCloseable {
 
     private static final int MAX_REDIRECTS = 10;
 
@@ -43,6 +43,12 @@ final class HubHttp {
 
     HubSettings settings() {
         return settings;
+    }
+
+    /** Releases the connection pool and its selector thread. */
+    @Override
+    public void close() {
+        client.close();
     }
 
     /** GET following every redirect; returns a 2xx response or throws a {@link HubException} about {@code what}. */
@@ -90,8 +96,15 @@ final class HubHttp {
             if (!isRedirect(response.statusCode()) || location == null) {
                 return response;
             }
-            URI next = uri.resolve(location.trim());
-            boolean relative = !URI.create(location.trim()).isAbsolute();
+            URI target;
+            try {
+                target = URI.create(location.trim());
+            } catch (IllegalArgumentException e) {
+                throw new HubException(HubException.Kind.PROTOCOL, "the server redirected " + what
+                        + " to a malformed URL '" + location + "'", e);
+            }
+            URI next = uri.resolve(target);
+            boolean relative = !target.isAbsolute();
             if (!followAbsolute && !relative) {
                 return response;
             }

@@ -72,6 +72,29 @@ class HubClientTest {
     }
 
     @Test
+    void fileMetadataComesFromHeadLikeHuggingfaceHub() {
+        HubSettings settings = HubTestSupport.hfSettings(server.endpoint(), cache, Map.of());
+        try (HubHttp http = new HubHttp(settings, java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(5))) {
+            HuggingFaceProtocol hf = new HuggingFaceProtocol(http);
+            RepoId id = new RepoId(REPO);
+            byte[] weights = files.get("model.safetensors");
+            FileLocation lfs = hf.locate(id, RepoType.MODEL, COMMIT, new RemoteFile("model.safetensors", -1, null));
+            assertEquals(HubFixtureServer.sha256(weights), lfs.blobName());
+            assertEquals(lfs.blobName(), lfs.sha256());
+            assertEquals(weights.length, lfs.size());
+            assertTrue(lfs.url().getPath().startsWith("/blobs/"), "download goes to the CDN location: " + lfs.url());
+
+            byte[] config = files.get("config.json");
+            FileLocation git = hf.locate(id, RepoType.MODEL, COMMIT, new RemoteFile("config.json", -1, null));
+            assertEquals(HubFixtureServer.gitOid(config), git.blobName());
+            assertNull(git.sha256(), "a git blob id is not a sha256 of the content");
+            assertEquals(config.length, git.size());
+            assertEquals(server.endpoint() + "/" + REPO + "/resolve/" + COMMIT + "/config.json", git.url().toString());
+        }
+        assertEquals("abc", HuggingFaceProtocol.normalizeEtag("W/\"abc\""));
+    }
+
+    @Test
     void secondCallOnlyAsksForTheRevisionAndDownloadsNothing() {
         HubClient client = client();
         Path first = client.snapshot(REPO, RepoType.MODEL, "main", null);

@@ -315,10 +315,19 @@ final class HubFixtureServer implements AutoCloseable {
             long keep = Math.max(0, Math.min(length, cutAfter.get(sha) - start));
             out.write(content, (int) start, (int) keep);
             out.flush();
+            pause();   // let the client read what was sent before the connection goes away
             // Throwing from the handler makes the server drop the connection mid-body.
             throw new IOException("fixture: connection cut after " + keep + " bytes");
         }
         out.write(content, (int) start, (int) length);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean redirectAlias(HttpExchange ex, String key, String tail, String prefix) throws IOException {

@@ -78,13 +78,17 @@ class ModelScopeClientTest {
         byte[] weights = files.get("model.safetensors");
         server.cutDownloads(weights, 100_000, 1);
         HubSettings settings = settings(Map.of());
-        assertThrows(HubException.class, () -> HubTestSupport.quietClient(settings, 1)
+        HubException cut = assertThrows(HubException.class, () -> HubTestSupport.quietClient(settings, 1)
                 .snapshot(REPO, RepoType.MODEL, null, List.of("model.safetensors")));
+        assertEquals(HubException.Kind.NETWORK, cut.kind());
+        long partial = Files.size(root.resolve("hf-layout/models--autoround-test--stories260k/blobs/"
+                + HubFixtureServer.sha256(weights) + ".incomplete"));
+        assertTrue(partial > 0 && partial <= 100_000, "partial size " + partial);
         server.clearRequests();
         Path snapshot = HubTestSupport.quietClient(settings, 1).snapshot(REPO, RepoType.MODEL, null,
                 List.of("model.safetensors"));
-        assertTrue(server.requests().stream().anyMatch(r -> "bytes=100000-".equals(r.range())),
-                server.requests().toString());
+        assertTrue(server.requests().stream().anyMatch(r -> ("bytes=" + partial + "-").equals(r.range())
+                && r.target().endsWith("FilePath=model.safetensors")), server.requests().toString());
         assertArrayEquals(weights, Files.readAllBytes(snapshot.resolve("model.safetensors")));
     }
 
