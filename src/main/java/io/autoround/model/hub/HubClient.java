@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Downloads repo snapshots from the Hugging Face hub (or ModelScope) into the standard hub cache and returns the
@@ -81,6 +82,31 @@ public final class HubClient implements AutoCloseable {
      * @param revision branch, tag or commit; null = the platform default ({@code main} / {@code master})
      */
     public Path snapshot(String repoId, RepoType type, String revision, List<String> allowPatterns) {
+        AllowPatterns allow = AllowPatterns.of(allowPatterns);
+        return fetch(repoId, type, revision, allow::allows, "matches " + allow.patterns());
+    }
+
+    /**
+     * Local path of one file of {@code repoId} at {@code revision} (inside its snapshot folder), downloading it
+     * when it is not cached yet.
+     *
+     * @param revision branch, tag or commit; null = the platform default
+     * @param path file path inside the repo, e.g. {@code data/train-00000-of-00001.parquet}
+     */
+    public Path file(String repoId, RepoType type, String revision, String path) {
+        Path snapshot = fetch(repoId, type, revision, path::equals, "is named '" + path + "'");
+        Path file = snapshot.resolve(path);
+        if (!HubCache.isPresent(file)) {
+            throw new HubException(HubException.Kind.NOT_CACHED, "file " + path + " of " + type.singular() + " repo "
+                    + repoId + " is not in the cached snapshot " + snapshot
+                    + " (HF_HUB_OFFLINE is set or the hub is unreachable)");
+        }
+        return file;
+    }
+
+    /** Resolves the revision, downloads the wanted files, records the ref and returns the snapshot folder. */
+    private Path fetch(String repoId, RepoType type, String revision, Predicate<String> wantedPath,
+            String wantedDescription) {
         RepoId repo = new RepoId(repoId);
         String rev = revision == null || revision.isBlank() ? settings.platform().defaultRevision() : revision;
         String what = HubProtocol.describe(repo, type, rev);
@@ -102,15 +128,14 @@ public final class HubClient implements AutoCloseable {
             }
             throw e;
         }
-        AllowPatterns allow = AllowPatterns.of(allowPatterns);
         List<RemoteFile> wanted = new ArrayList<>();
         for (RemoteFile file : listing.files()) {
-            if (allow.allows(file.path())) {
+            if (wantedPath.test(file.path())) {
                 wanted.add(file);
             }
         }
         if (wanted.isEmpty()) {
-            throw new HubException(HubException.Kind.NOT_FOUND, "no file of " + what + " matches " + allow.patterns()
+            throw new HubException(HubException.Kind.NOT_FOUND, "no file of " + what + " " + wantedDescription
                     + " (the repo lists " + listing.files().size() + " files" + sample(listing.files()) + ")");
         }
         for (RemoteFile file : wanted) {

@@ -124,7 +124,7 @@ class HubClientTest {
         HubException e = assertThrows(HubException.class,
                 () -> client().snapshot(REPO, RepoType.MODEL, null, List.of("*.gguf")));
         assertEquals(HubException.Kind.NOT_FOUND, e.kind());
-        assertTrue(e.getMessage().contains("[*.gguf]") && e.getMessage().contains(REPO), e.getMessage());
+        assertTrue(e.getMessage().contains("matches [*.gguf]") && e.getMessage().contains(REPO), e.getMessage());
     }
 
     @Test
@@ -242,5 +242,13 @@ class HubClientTest {
         assertFalse(Files.exists(snapshot.resolve("README.md")));
         assertTrue(server.requests().stream().anyMatch(
                 r -> r.target().equals("/api/datasets/autoround-test/tiny-text/revision/main")));
+
+        Path readme = client().file("autoround-test/tiny-text", RepoType.DATASET, null, "README.md");
+        assertEquals(snapshot.resolve("README.md"), readme);
+        assertEquals("# tiny", Files.readString(readme));
+        HubException missing = assertThrows(HubException.class,
+                () -> client().file("autoround-test/tiny-text", RepoType.DATASET, null, "data/test.jsonl"));
+        assertEquals(HubException.Kind.NOT_FOUND, missing.kind());
+        assertTrue(missing.getMessage().contains("is named 'data/test.jsonl'"), missing.getMessage());
     }
 }
