@@ -39,12 +39,11 @@ public final class Float4E2M1 {
         return x < 0 ? -r : r;
     }
 
-    /** Round {@code x} to the grid (as {@link #round}) and return its 4-bit code. Negative zero encodes as 0x8. */
+    /** Round {@code x} to the grid (as {@link #round}) and return its 4-bit code. Zero of either sign encodes as 0 (packers test x < 0). */
     public static int encode(float x) {
         float r = round(x);
         float a = Math.abs(r);
         int idx = a < 2f ? (int) (a * 2f) : (a == 2f ? 4 : a == 3f ? 5 : a == 4f ? 6 : 7);
-        boolean negative = (Float.floatToRawIntBits(r) >>> 31) != 0;
-        return (negative ? 8 : 0) | idx;
+        return (r < 0 ? 8 : 0) | idx;
     }
 }
