@@ -18,6 +18,7 @@ public final class FpOptimizedRtn {
     public static QuantResult mx(String name, float[] w, int rows, int cols, QuantScheme scheme, QuantOptions opts) {
         GroupLayout layout = GroupLayout.of(rows, cols, scheme);
         IntQuantizer.checkShape(name, w, layout);
+        layout.requireWholeGroups(name, "MXFP");
         float[] qw = Importance.elementWeights(name, w, layout, opts.importance(), scheme.bits(), 32);
         float[] chosen = search(w, qw, layout, MX_CANDIDATES,
                 coeff -> MxQuantizer.quantizeWithCoefficients(name, w, layout, scheme, TuningParams.NONE, coeff));
@@ -29,6 +30,7 @@ public final class FpOptimizedRtn {
             QuantOptions opts) {
         GroupLayout layout = GroupLayout.of(rows, cols, scheme);
         IntQuantizer.checkShape(name, w, layout);
+        layout.requireWholeGroups(name, "NVFP4");
         float[] qw = Importance.elementWeights(name, w, layout, opts.importance(), scheme.bits(), layout.width());
         float[] candidates = new float[102];
         candidates[0] = 1f;

@@ -67,6 +67,17 @@ public record GroupLayout(int rows, int cols, int groupSize) {
         return groupSize > 0 ? Math.min(cols, colStart(g) + groupSize) : cols;
     }
 
+    /**
+     * Throws unless the input dimension is a whole number of groups: block formats (MX, NVFP4) have no partial
+     * blocks, and the reference leaves such layers unquantised (reference-spec 3.8).
+     */
+    public void requireWholeGroups(String layer, String family) {
+        if (groupSize > 0 && cols % groupSize != 0) {
+            throw new IllegalArgumentException(layer + ": in_features " + cols + " is not divisible by group_size "
+                    + groupSize + "; " + family + " layers with partial blocks stay unquantised in the reference");
+        }
+    }
+
     /** Group index of element (r, c). */
     public int groupOf(int r, int c) {
         if (perTensor()) {

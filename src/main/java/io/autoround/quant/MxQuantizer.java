@@ -23,6 +23,7 @@ public final class MxQuantizer {
             QuantOptions opts) {
         GroupLayout layout = GroupLayout.of(rows, cols, scheme);
         IntQuantizer.checkShape(name, w, layout);
+        layout.requireWholeGroups(name, "MXFP");
         opts.tuning().check(name, layout);
         float[] coeff = new float[layout.numGroups()];
         for (int g = 0; g < coeff.length; g++) {

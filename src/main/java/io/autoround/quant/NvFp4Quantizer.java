@@ -48,6 +48,7 @@ public final class NvFp4Quantizer {
             QuantOptions opts) {
         GroupLayout layout = GroupLayout.of(rows, cols, scheme);
         IntQuantizer.checkShape(name, w, layout);
+        layout.requireWholeGroups(name, "NVFP4");
         opts.tuning().check(name, layout);
         float[] coeff = new float[layout.numGroups()];
         for (int g = 0; g < coeff.length; g++) {

@@ -130,4 +130,14 @@ class FpQuantizersTest {
         QuantResult zeros = Fp8Quantizer.quantize("t", new float[4], 1, 4, SchemePresets.get("FPW8A16"), RTN);
         assertEquals(1f / (448f * 512f), zeros.weight().scales()[0], "scale floor");
     }
+
+    @Test
+    void partialBlocksAreRejected() {
+        IllegalArgumentException mx = assertThrows(IllegalArgumentException.class,
+                () -> MxQuantizer.quantize("model.l.q", new float[48], 1, 48, SchemePresets.get("MXFP4"), RTN));
+        assertTrue(mx.getMessage().contains("model.l.q: in_features 48 is not divisible by group_size 32"),
+                mx.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> WeightQuantizer.quantize("model.l.q", new float[24], 1, 24,
+                SchemePresets.get("NVFP4"), QuantOptions.optimizedRtn(Precision.FP32, null)));
+    }
 }
