@@ -35,7 +35,7 @@ public final class Fp8Quantizer {
                     float y = IntQuantizer.clamp(w[i] / scale + t.vAt(i), -Float8E4M3.MAX, Float8E4M3.MAX);
                     int code = Float8E4M3.encode(y);
                     codes[i] = code;
-                    deq[i] = Float8E4M3.decode(code) * scale;
+                    deq[i] = opts.precision().round(Float8E4M3.decode(code) * scale);
                 }
             }
         }

@@ -21,8 +21,10 @@ public final class FpOptimizedRtn {
         layout.requireWholeGroups(name, "MXFP");
         float[] qw = Importance.elementWeights(name, w, layout, opts.importance(), scheme.bits(), 32);
         float[] chosen = search(w, qw, layout, MX_CANDIDATES,
-                coeff -> MxQuantizer.quantizeWithCoefficients(name, w, layout, scheme, TuningParams.NONE, coeff));
-        return MxQuantizer.quantizeWithCoefficients(name, w, layout, scheme, opts.tuning(), chosen);
+                coeff -> MxQuantizer.quantizeWithCoefficients(name, w, layout, scheme, TuningParams.NONE, coeff,
+                        Precision.FP32));
+        return MxQuantizer.quantizeWithCoefficients(name, w, layout, scheme, opts.tuning(), chosen,
+                opts.precision());
     }
 
     /** NVFP4 opt-RTN. */
@@ -43,13 +45,14 @@ public final class FpOptimizedRtn {
         float ownGs = NvFp4Quantizer.globalScale(w);
         float[] chosen = search(w, qw, layout, java.util.Arrays.copyOf(candidates, k),
                 coeff -> NvFp4Quantizer.quantizeWithCoefficients(name, w, layout, scheme, TuningParams.NONE, coeff,
-                        ownGs));
+                        ownGs, Precision.FP32));
         float gs = Float.isNaN(opts.nvGlobalScale()) ? ownGs : opts.nvGlobalScale();
         float[] coeff = new float[chosen.length];
         for (int g = 0; g < coeff.length; g++) {
             coeff[g] = chosen[g] * opts.tuning().maxAt(g);
         }
-        return NvFp4Quantizer.quantizeWithCoefficients(name, w, layout, scheme, opts.tuning(), coeff, gs);
+        return NvFp4Quantizer.quantizeWithCoefficients(name, w, layout, scheme, opts.tuning(), coeff, gs,
+                opts.precision());
     }
 
     private static float[] search(float[] w, float[] qw, GroupLayout layout, float[] candidates,

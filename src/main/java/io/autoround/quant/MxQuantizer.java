@@ -29,12 +29,12 @@ public final class MxQuantizer {
         for (int g = 0; g < coeff.length; g++) {
             coeff[g] = opts.tuning().maxAt(g);
         }
-        return quantizeWithCoefficients(name, w, layout, scheme, opts.tuning(), coeff);
+        return quantizeWithCoefficients(name, w, layout, scheme, opts.tuning(), coeff, opts.precision());
     }
 
     /** Quantise with explicit per-group multipliers of the group max (used by opt-RTN with 0.5/1/2). */
     static QuantResult quantizeWithCoefficients(String name, float[] w, GroupLayout layout, QuantScheme scheme,
-            TuningParams t, float[] coeff) {
+            TuningParams t, float[] coeff, Precision out) {
         MxFormat f = MxFormat.of(scheme.dataType(), scheme.bits());
         boolean rceil = isRceil(scheme.dataType());
         int n = layout.numGroups();
@@ -52,7 +52,7 @@ public final class MxQuantizer {
                     float y = IntQuantizer.clamp(w[i] / scale + t.vAt(i), -f.maxNorm(), f.maxNorm());
                     float q = quantElement(y, f);
                     codes[i] = MiniFloat.encodeExact(q, f.ebits(), f.mbits());
-                    deq[i] = q * scale;
+                    deq[i] = out.round(q * scale);
                 }
             }
         }

@@ -55,12 +55,12 @@ public final class NvFp4Quantizer {
             coeff[g] = opts.tuning().maxAt(g);
         }
         float gs = Float.isNaN(opts.nvGlobalScale()) ? globalScale(w) : opts.nvGlobalScale();
-        return quantizeWithCoefficients(name, w, layout, scheme, opts.tuning(), coeff, gs);
+        return quantizeWithCoefficients(name, w, layout, scheme, opts.tuning(), coeff, gs, opts.precision());
     }
 
     /** Quantise with explicit per-group multipliers of the block max (opt-RTN's search coefficients). */
     static QuantResult quantizeWithCoefficients(String name, float[] w, GroupLayout layout, QuantScheme scheme,
-            TuningParams t, float[] coeff, float gs) {
+            TuningParams t, float[] coeff, float gs, Precision out) {
         int n = layout.numGroups();
         float[] scales = new float[n];
         int[] codes = new int[w.length];
@@ -79,7 +79,7 @@ public final class NvFp4Quantizer {
                     float y = IntQuantizer.clamp(w[i] * outScale + t.vAt(i), -Float4E2M1.MAX, Float4E2M1.MAX);
                     float q = Float4E2M1.round(y);
                     codes[i] = Float4E2M1.encode(q);
-                    deq[i] = q * back;
+                    deq[i] = out.round(q * back);
                 }
             }
         }
