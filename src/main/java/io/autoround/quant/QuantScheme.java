@@ -28,11 +28,15 @@ public record QuantScheme(int bits, int groupSize, boolean sym, String dataType,
         return bits >= 16;
     }
 
-    /** Number of groups along the input dimension for a weight with {@code cols} input channels. */
+    /**
+     * Number of groups along the input dimension for a weight with {@code cols} input channels. When
+     * {@code cols} is not a multiple of the group size the reference zero-pads the last group, so this is
+     * {@code ceil(cols / groupSize)} (and 1 when {@code cols <= groupSize}).
+     */
     public int groupsPerRow(int cols) {
         if (groupSize <= 0) {
             return 1;
         }
-        return cols / groupSize;
+        return (cols + groupSize - 1) / groupSize;
     }
 }

@@ -1,0 +1,203 @@
+package io.autoround.quant.scheme;
+
+import io.autoround.quant.QuantScheme;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves a preset name or scheme plus user overrides into a validated {@link QuantScheme}, following
+ * {@code schemes.py::_override_scheme_with_user_specify} and {@code check_config} (reference-spec 2.1).
+ */
+public final class SchemeResolver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemeResolver.class);
+
+    private SchemeResolver() {
+    }
+
+    /** Resolve a preset name (case-insensitive) with overrides keyed by the reference's field names. */
+    public static QuantScheme resolve(String presetName, Map<String, ?> overrides) {
+        Map<String, ?> user = overrides == null ? Map.of() : overrides;
+        String name = SchemePresets.canonicalName(presetName);
+        Object dtOverride = user.get("data_type");
+        if (!SchemePresets.isGguf(name) && dtOverride instanceof String dt && dt.endsWith("_dq")) {
+            name = ggufNameForDoubleQuant(dt, user);
+        }
+        if (SchemePresets.isGguf(name) && !user.isEmpty()) {
+            LOG.warn("When using GGUF scheme {}, user-specified overrides {} are ignored", name, user.keySet());
+            user = Map.of();
+        }
+        Map<String, Object> fields = new LinkedHashMap<>(SchemePresets.raw(name));
+        return resolveFields(fields, user);
+    }
+
+    /** Resolve an already-built scheme with overrides (the scheme's values are the base). */
+    public static QuantScheme resolve(QuantScheme base, Map<String, ?> overrides) {
+        Map<String, ?> user = overrides == null ? Map.of() : overrides;
+        if (user.get("data_type") instanceof String dt && dt.endsWith("_dq")) {
+            return resolve(ggufNameForDoubleQuant(dt, user), Map.of());
+        }
+        return resolveFields(toFields(base), user);
+    }
+
+    /** Resolve a raw field map (absent or null values = unset) with overrides. */
+    public static QuantScheme resolveFields(Map<String, ?> baseFields, Map<String, ?> overrides) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        baseFields.forEach((k, v) -> {
+            if (v != null) {
+                f.put(k, v);
+            }
+        });
+        if (overrides != null) {
+            for (Map.Entry<String, ?> e : overrides.entrySet()) {
+                if (!SchemePresets.KEYS.contains(e.getKey())) {
+                    throw new IllegalArgumentException("Invalid scheme key '" + e.getKey() + "'; allowed keys: "
+                            + SchemePresets.KEYS);
+                }
+                if (e.getValue() == null) {
+                    f.remove(e.getKey());
+                } else {
+                    f.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        int bits = intOf(f, "bits", 4);
+        int groupSize = intOf(f, "group_size", 128);
+        boolean sym = boolOf(f, "sym", true);
+        String dataType = strOf(f, "data_type", "int");
+        // Reconcile bits with a data type that embeds them ("mx_fp4", "fp8", "nv_fp4").
+        Integer inferred = DataTypes.inferBits(dataType);
+        if (inferred != null && inferred < 16) {
+            if (inferred != bits) {
+                LOG.warn("'data_type' {} does not match 'bits' {}; resetting 'bits' to {}", dataType, bits, inferred);
+                bits = inferred;
+            }
+            dataType = DataTypes.normalise(dataType, inferred);
+        }
+        boolean actDynamic = boolOf(f, "act_dynamic", true);
+        int actGroupSize = intOf(f, "act_group_size", groupSize);
+        Object rawActBits = f.get("act_bits");
+        int actBits = rawActBits == null || ((Number) rawActBits).intValue() == 0 ? 16 : intOf(f, "act_bits", 16);
+        boolean actSym = boolOf(f, "act_sym", sym);
+        String actDataType = strOf(f, "act_data_type", null);
+        if (actDataType == null) {
+            actDataType = DataTypes.SUPPORTED.contains(dataType) && actBits < 16 ? dataType : "float";
+        }
+        Integer actInferred = DataTypes.inferBits(actDataType);
+        if (actInferred != null && actInferred < 16) {
+            actBits = actInferred;
+            actDataType = DataTypes.normalise(actDataType, actInferred);
+        }
+        Integer superBits = f.get("super_bits") == null ? null : intOf(f, "super_bits", 0);
+        Integer superGroup = f.get("super_group_size") == null ? null : intOf(f, "super_group_size", 0);
+        QuantScheme s = new QuantScheme(bits, groupSize, sym, dataType, actBits, actGroupSize, actSym, actDataType,
+                actDynamic, superBits, superGroup);
+        validate(s);
+        return s;
+    }
+
+    /**
+     * Check a scheme the way {@code check_config} does, plus the bit widths each family supports; throws
+     * {@link IllegalArgumentException} naming the problem.
+     */
+    public static void validate(QuantScheme s) {
+        if (s.bits() <= 0) {
+            throw new IllegalArgumentException("bits must be > 0, got " + s.bits());
+        }
+        if (s.groupSize() < -1) {
+            throw new IllegalArgumentException("group_size must be -1 (per channel), 0 (per tensor) or > 0, got "
+                    + s.groupSize());
+        }
+        if (s.actBits() <= 0) {
+            throw new IllegalArgumentException("act_bits must be > 0, got " + s.actBits());
+        }
+        if (s.bits() < 16) {
+            List<Integer> allowed = DataTypes.supportedBits(s.dataType());
+            if (allowed.isEmpty()) {
+                throw new IllegalArgumentException("Unsupported data_type '" + s.dataType() + "'");
+            }
+            if (!allowed.contains(s.bits())) {
+                throw new IllegalArgumentException("bits=" + s.bits() + " is not supported by data_type '"
+                        + s.dataType() + "'; supported bits: " + allowed);
+            }
+        }
+        if (DataTypes.isMxFp(s.dataType()) && s.groupSize() != 32) {
+            LOG.warn("mx_fp expects group_size 32, got {}", s.groupSize());
+        }
+        if (DataTypes.isNvFp(s.dataType()) && s.groupSize() != 16) {
+            LOG.warn("nv_fp expects group_size 16, got {}", s.groupSize());
+        }
+    }
+
+    /** The scheme's fields as a map keyed by the reference's names (nulls kept out). */
+    public static Map<String, Object> toFields(QuantScheme s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bits", s.bits());
+        m.put("group_size", s.groupSize());
+        m.put("sym", s.sym());
+        m.put("data_type", s.dataType());
+        m.put("act_bits", s.actBits());
+        m.put("act_group_size", s.actGroupSize());
+        m.put("act_sym", s.actSym());
+        m.put("act_data_type", s.actDataType());
+        m.put("act_dynamic", s.actDynamic());
+        if (s.superBits() != null) {
+            m.put("super_bits", s.superBits());
+        }
+        if (s.superGroupSize() != null) {
+            m.put("super_group_size", s.superGroupSize());
+        }
+        return m;
+    }
+
+    private static String ggufNameForDoubleQuant(String dataType, Map<String, ?> user) {
+        Object bits = user.get("bits");
+        if (bits == null) {
+            throw new IllegalArgumentException("Must specify 'bits' when using data_type=" + dataType);
+        }
+        int b = ((Number) bits).intValue();
+        return "GGUF:Q" + b + (b == 6 ? "_K" : "_K_S");
+    }
+
+    private static int intOf(Map<String, Object> f, String key, int dflt) {
+        Object v = f.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return n.intValue();
+        }
+        if (v instanceof String str && str.strip().matches("-?\\d+")) {
+            return Integer.parseInt(str.strip());
+        }
+        throw new IllegalArgumentException("scheme key '" + key + "' must be an integer, got " + v);
+    }
+
+    private static boolean boolOf(Map<String, Object> f, String key, boolean dflt) {
+        Object v = f.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof String str && (str.equalsIgnoreCase("true") || str.equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(str);
+        }
+        throw new IllegalArgumentException("scheme key '" + key + "' must be a boolean, got " + v);
+    }
+
+    private static String strOf(Map<String, Object> f, String key, String dflt) {
+        Object v = f.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof String str) {
+            return str;
+        }
+        throw new IllegalArgumentException("scheme key '" + key + "' must be a string, got " + v);
+    }
+}
