@@ -4,12 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.autoround.model.nn.DecoderModel;
+import io.autoround.model.nn.KvCache;
 import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Argmax decoding by recomputing the whole prefix each step (no KV cache): simple and exact, meant for small models
- * and checks against reference generations. Ties pick the lowest token id, as argmax does.
+ * Argmax decoding with a KV cache: the prompt is run once, then one token per step. Meant for checks against
+ * reference generations and small models. Ties pick the lowest token id, as argmax does.
  */
 public final class GreedyGenerator {
     private final DecoderModel model;
@@ -29,18 +30,19 @@ public final class GreedyGenerator {
         }
         long[] seq = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
         int len = prompt.length;
-        try (NDManager m = NDManager.newBaseManager(model.manager().getDevice(), "PyTorch")) {
+        try (NDManager m = NDManager.newBaseManager(model.manager().getDevice(), "PyTorch"); KvCache cache = model.newCache()) {
+            long[] feed = prompt;
             for (int step = 0; step < maxNewTokens; step++) {
                 long next;
                 try (NDManager scope = m.newSubManager()) {
-                    NDArray ids = scope.create(Arrays.copyOf(seq, len), new Shape(1, len));
-                    float[] last = model.logits(ids, null).get(0, len - 1).toFloatArray();
-                    next = argmax(last);
+                    NDArray ids = scope.create(feed, new Shape(1, feed.length));
+                    next = argmax(model.logits(ids, null, cache).get(0, feed.length - 1).toFloatArray());
                 }
                 seq[len++] = next;
                 if (stopIds.contains(next)) {
                     break;
                 }
+                feed = new long[] {next};
             }
         }
         return Arrays.copyOf(seq, len);

@@ -64,6 +64,11 @@ public final class Attention {
 
     /** x [batch, seq, hidden] -> [batch, seq, hidden]. */
     public NDArray forward(NDArray x, BlockContext ctx) {
+        return forward(x, ctx, null, -1);
+    }
+
+    /** As {@link #forward(NDArray, BlockContext)}, attending also to (and extending) the cached positions of a layer. */
+    public NDArray forward(NDArray x, BlockContext ctx, KvCache cache, int layer) {
         long b = x.getShape().get(0);
         long s = x.getShape().get(1);
         NDArray qh = heads(q.forward(x), qNorm, b, s, heads);
@@ -71,6 +76,11 @@ public final class Attention {
         NDArray vh = heads(v.forward(x), null, b, s, kvHeads);
         qh = RotaryEmbedding.apply(qh, ctx.cos(), ctx.sin());
         kh = RotaryEmbedding.apply(kh, ctx.cos(), ctx.sin());
+        if (cache != null) {
+            NDArray[] full = cache.append(layer, kh, vh);
+            kh = full[0];
+            vh = full[1];
+        }
         NDArray out = attend(qh, repeatKv(kh), repeatKv(vh), ctx.mask());
         return o.forward(out.transpose(0, 2, 1, 3).reshape(b, s, (long) heads * headDim));
     }
@@ -95,12 +105,8 @@ public final class Attention {
     }
 
     /** Scaled dot-product attention with an additive mask; softmax in fp32. */
-    static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, float scaling) {
+    private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask) {
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scaling).add(mask);
         return scores.softmax(-1).matMul(v);
-    }
-
-    private NDArray attend(NDArray qh, NDArray kh, NDArray vh, NDArray mask) {
-        return attend(qh, kh, vh, mask, scaling);
     }
 }

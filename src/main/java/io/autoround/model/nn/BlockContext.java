@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Per-batch inputs every decoder block shares: the additive attention mask [batch, 1, seq, seq] (0 where a query may
- * attend to a key, a very large negative value elsewhere: causal, padding and optional sliding window) and the RoPE
- * cos/sin tables [batch, 1, seq, headDim]. Closing it frees those arrays.
+ * attend to a key, a very large negative value elsewhere: causal, padding and optional sliding window; with a KV cache
+ * it is [batch, 1, seq, past + seq]) and the RoPE cos/sin tables [batch, 1, seq, headDim]. Closing it frees them.
  */
 public final class BlockContext implements AutoCloseable {
     /** The additive value for a masked key (transformers uses the dtype's minimum). */
@@ -37,27 +37,40 @@ public final class BlockContext implements AutoCloseable {
      */
     public static BlockContext create(NDManager manager, RotaryEmbedding rope, int batch, int seq, NDArray attentionMask,
             NDArray positionIds, Integer slidingWindow) {
-        long[] keep = attentionMask == null ? null : flat(attentionMask, batch, seq, "attention mask");
-        long[] positions = positionIds == null ? defaultPositions(batch, seq) : flat(positionIds, batch, seq, "position ids");
-        float[] additive = new float[batch * seq * seq];
+        return create(manager, rope, batch, seq, 0, attentionMask, positionIds, slidingWindow);
+    }
+
+    /**
+     * Builds the context for {@code seq} new positions after {@code past} cached ones (incremental decoding).
+     *
+     * @param attentionMask [batch, past + seq] of 1/0 over all key positions, or null for all ones
+     * @param positionIds [batch, seq] positions of the new tokens, or null for past..past+seq-1
+     */
+    public static BlockContext create(NDManager manager, RotaryEmbedding rope, int batch, int seq, int past,
+            NDArray attentionMask, NDArray positionIds, Integer slidingWindow) {
+        int keys = past + seq;
+        long[] keep = attentionMask == null ? null : flat(attentionMask, batch, keys, "attention mask");
+        long[] positions = positionIds == null ? defaultPositions(batch, seq, past) : flat(positionIds, batch, seq, "position ids");
+        float[] additive = new float[batch * seq * keys];
         for (int b = 0; b < batch; b++) {
-            for (int i = 0; i < seq; i++) {
-                int row = (b * seq + i) * seq;
-                for (int j = 0; j < seq; j++) {
-                    boolean allowed = j <= i && (keep == null || keep[b * seq + j] != 0)
+            for (int q = 0; q < seq; q++) {
+                int i = past + q;
+                int row = (b * seq + q) * keys;
+                for (int j = 0; j < keys; j++) {
+                    boolean allowed = j <= i && (keep == null || keep[b * keys + j] != 0)
                             && (slidingWindow == null || i - j < slidingWindow);
                     additive[row + j] = allowed ? 0f : MASKED;
                 }
             }
         }
         NDArray[] cs = rope.cosSin(manager, positions, batch, seq);
-        return new BlockContext(manager.create(additive, new Shape(batch, 1, seq, seq)), cs[0], cs[1]);
+        return new BlockContext(manager.create(additive, new Shape(batch, 1, seq, keys)), cs[0], cs[1]);
     }
 
-    private static long[] defaultPositions(int batch, int seq) {
+    private static long[] defaultPositions(int batch, int seq, int past) {
         long[] p = new long[batch * seq];
         for (int i = 0; i < p.length; i++) {
-            p[i] = i % seq;
+            p[i] = past + i % seq;
         }
         return p;
     }

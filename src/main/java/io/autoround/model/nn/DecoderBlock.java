@@ -46,7 +46,12 @@ public final class DecoderBlock {
 
     /** hidden [batch, seq, hidden] -> [batch, seq, hidden]. */
     public NDArray forward(NDArray hidden, BlockContext ctx) {
-        NDArray h = hidden.add(attention.forward(inputNorm.forward(hidden), ctx));
+        return forward(hidden, ctx, null);
+    }
+
+    /** Incremental forward: attends to the cached positions too and appends this step's keys/values. */
+    public NDArray forward(NDArray hidden, BlockContext ctx, KvCache cache) {
+        NDArray h = hidden.add(attention.forward(inputNorm.forward(hidden), ctx, cache, index));
         return h.add(feedForward.forward(postAttentionNorm.forward(h)));
     }
 

@@ -132,18 +132,32 @@ public final class DecoderModel implements AutoCloseable {
      * [batch, seq, vocab] (or [seq, vocab]) on the ids' manager. Intermediates are freed block by block.
      */
     public NDArray logits(NDArray inputIds, NDArray attentionMask) {
+        return logits(inputIds, attentionMask, null);
+    }
+
+    /** An empty KV cache for incremental decoding with {@link #logits(NDArray, NDArray, KvCache)}. */
+    public KvCache newCache() {
+        return new KvCache(numBlocks(), manager.getDevice());
+    }
+
+    /**
+     * Forward of new tokens after the positions held in {@code cache} (null: no cache), extending the cache. The mask,
+     * when given, covers all key positions [batch, past + seq].
+     */
+    public NDArray logits(NDArray inputIds, NDArray attentionMask, KvCache cache) {
         boolean single = inputIds.getShape().dimension() == 1;
         int batch = single ? 1 : Math.toIntExact(inputIds.getShape().get(0));
         int seq = Math.toIntExact(inputIds.getShape().get(single ? 0 : 1));
+        int past = cache == null ? 0 : cache.length();
         NDManager caller = inputIds.getManager();
         try (NDManager scope = caller.newSubManager()) {
             NDArray ids = scope.create(BlockContext.toLongs(inputIds), new Shape(batch, seq));
-            BlockContext ctx = context(scope, batch, seq, attentionMask);
+            BlockContext ctx = BlockContext.create(scope, rope, batch, seq, past, attentionMask, null, config().slidingWindow());
             NDArray x = embed(ids);
             for (DecoderBlock block : blocks) {
                 try (NDManager step = scope.newSubManager()) {
                     x.attach(step);
-                    NDArray y = block.forward(x, ctx);
+                    NDArray y = block.forward(x, ctx, cache);
                     y.attach(scope);
                     x = y;
                 }
