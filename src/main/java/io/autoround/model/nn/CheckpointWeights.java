@@ -1,0 +1,40 @@
+package io.autoround.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.autoround.model.safetensors.TensorInfo;
+import io.autoround.model.safetensors.TensorSource;
+import java.util.Arrays;
+
+/**
+ * Loads checkpoint tensors as fp32 NDArrays. Every dtype is widened to fp32 in Java first, so no BF16 NDArray is
+ * ever created (that aborts the JVM in DJL 0.36); shapes are checked against what config.json implies.
+ */
+public final class CheckpointWeights {
+    private final TensorSource source;
+    private final NDManager manager;
+
+    public CheckpointWeights(TensorSource source, NDManager manager) {
+        this.source = source;
+        this.manager = manager;
+    }
+
+    public boolean contains(String tensor) {
+        return source.contains(tensor);
+    }
+
+    /** The tensor as fp32 with the expected shape, or a clear error naming the tensor and the checkpoint. */
+    public NDArray load(String tensor, long... expectedShape) {
+        TensorInfo info = source.find(tensor).orElseThrow(() -> new IllegalArgumentException(
+                "tensor '" + tensor + "' is missing from the checkpoint " + source));
+        if (!Arrays.equals(info.shape(), expectedShape)) {
+            throw new IllegalArgumentException("tensor '" + tensor + "' has shape " + Arrays.toString(info.shape())
+                    + " but config.json implies " + Arrays.toString(expectedShape));
+        }
+        float[] values = source.readFloats(tensor);
+        NDArray array = manager.create(values, new Shape(expectedShape));
+        array.setName(tensor);
+        return array;
+    }
+}

@@ -1,0 +1,106 @@
+package io.autoround.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.core.Linear;
+import io.autoround.model.arch.LinearSpec;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * A Linear layer ({@code y = x W^T + b}, W is [out, in]) whose weight can be replaced for the quantizer: a fixed
+ * override (e.g. the fake-quantized weight) or a supplier evaluated on every forward (e.g. a quant-dequant of the
+ * weight with learnable rounding, so autograd reaches the tuned parameters). The original weight is never changed.
+ */
+public final class LinearLayer {
+    private final LinearSpec spec;
+    private final NDArray weight;
+    private final NDArray bias;
+    private NDArray override;
+    private Supplier<NDArray> overrideFunction;
+
+    public LinearLayer(LinearSpec spec, NDArray weight, NDArray bias) {
+        this.spec = Objects.requireNonNull(spec);
+        this.weight = Objects.requireNonNull(weight);
+        this.bias = bias;
+    }
+
+    /** Loads the weight (and bias when the spec has one) from a checkpoint. */
+    public static LinearLayer load(LinearSpec spec, CheckpointWeights weights) {
+        NDArray w = weights.load(spec.weightName(), spec.outFeatures(), spec.inFeatures());
+        NDArray b = spec.hasBias() ? weights.load(spec.biasName(), spec.outFeatures()) : null;
+        return new LinearLayer(spec, w, b);
+    }
+
+    public LinearSpec spec() {
+        return spec;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    /** The original fp32 weight [out, in] as loaded. */
+    public NDArray originalWeight() {
+        return weight;
+    }
+
+    /** The bias [out], or null. */
+    public NDArray bias() {
+        return bias;
+    }
+
+    /** The original weight as a row-major float array. */
+    public float[] weightAsFloats() {
+        return weight.toFloatArray();
+    }
+
+    /** Uses {@code w} (same shape, owned by the caller) instead of the original weight until cleared. */
+    public void setWeightOverride(NDArray w) {
+        checkShape(w);
+        this.override = w;
+        this.overrideFunction = null;
+    }
+
+    /** Computes the weight on every forward (for autograd through a quant-dequant of the weight). */
+    public void setWeightFunction(Supplier<NDArray> function) {
+        this.overrideFunction = Objects.requireNonNull(function);
+        this.override = null;
+    }
+
+    /** Back to the original weight. */
+    public void clearOverride() {
+        this.override = null;
+        this.overrideFunction = null;
+    }
+
+    public boolean hasOverride() {
+        return override != null || overrideFunction != null;
+    }
+
+    /** The weight the next forward uses. */
+    public NDArray effectiveWeight() {
+        if (overrideFunction != null) {
+            NDArray w = overrideFunction.get();
+            checkShape(w);
+            return w;
+        }
+        return override != null ? override : weight;
+    }
+
+    /** x [..., in] -> [..., out]; the result lives on x's manager. */
+    public NDArray forward(NDArray x) {
+        return Linear.linear(x, effectiveWeight(), bias).singletonOrThrow();
+    }
+
+    private void checkShape(NDArray w) {
+        if (!w.getShape().equals(weight.getShape())) {
+            throw new IllegalArgumentException(spec.name() + ": replacement weight has shape " + w.getShape()
+                    + ", expected " + weight.getShape());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return spec.name() + "[" + spec.outFeatures() + "x" + spec.inFeatures() + (bias != null ? ", bias" : "") + "]";
+    }
+}
