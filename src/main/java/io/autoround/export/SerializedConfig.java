@@ -105,6 +105,23 @@ final class SerializedConfig {
         return o;
     }
 
+    /**
+     * The dict the reference writes for a quantized layer outside the blocks (e.g. a quantized lm_head):
+     * {@code bits, data_type, group_size, sym, act_bits, act_data_type, act_group_size, act_sym}.
+     */
+    static ObjectNode outsideBlockDict(QuantScheme s) {
+        ObjectNode o = PythonJson.MAPPER.createObjectNode();
+        o.put("bits", s.bits());
+        o.put("data_type", s.dataType());
+        o.put("group_size", s.groupSize());
+        o.put("sym", s.sym());
+        o.put("act_bits", s.actBits());
+        o.put("act_data_type", s.actDataType());
+        o.put("act_group_size", s.actGroupSize());
+        o.put("act_sym", s.actSym());
+        return o;
+    }
+
     /** The keys of {@code layer}'s scheme dict that differ from the global one. */
     static ObjectNode diff(QuantScheme global, QuantScheme layer) {
         if (layer.keepsFullPrecision()) {
@@ -122,8 +139,8 @@ final class SerializedConfig {
     }
 
     /**
-     * The auto_round {@code extra_config}: quantized layers outside blocks get the full dict, layers inside blocks
-     * the keys that differ; 16-bit layers are listed when inside a block, or always on the model-free path.
+     * The auto_round {@code extra_config}: quantized layers outside blocks get {@link #outsideBlockDict}, layers
+     * inside blocks the keys that differ from the global scheme (the reference's order of these is a Python set's); 16-bit layers are listed when inside a block, or always on the model-free path.
      */
     static ObjectNode extraConfig(ExportPlan plan) {
         ObjectNode extra = PythonJson.MAPPER.createObjectNode();
@@ -134,8 +151,8 @@ final class SerializedConfig {
                 if (inBlock || modelFree) {
                     extra.set(layer, schemeDict(s));
                 }
-            } else if (!inBlock && !modelFree) {
-                extra.set(layer, schemeDict(s));
+            } else if (!inBlock) {
+                extra.set(layer, outsideBlockDict(s));
             } else {
                 ObjectNode d = diff(plan.scheme(), s);
                 if (!d.isEmpty()) {

@@ -127,6 +127,36 @@ class ExportRoundTripTest {
     }
 
     @Test
+    void quantizedLmHeadGetsTheOutsideBlockDict() throws Exception {
+        QuantScheme w4 = QuantScheme.weightOnlyInt(4, 128, true);
+        QuantScheme w8 = QuantScheme.weightOnlyInt(8, 64, false);
+        Map<String, QuantScheme> layers = ExportTestSupport.layerSchemes(ExportTestSupport.source(),
+                Set.of("model.layers.0.self_attn.q_proj"), w4);
+        layers.put("lm_head", w8);
+        List<QuantizedWeight> weights = List.of(
+                RandomWeights.intWeight("model.layers.0.self_attn.q_proj", 256, 256, w4, 8, 1),
+                RandomWeights.intWeight("lm_head", 512, 256, w8, 9, 1)); // zp-1 packing: zero points >= 1
+        Path out = tmp.resolve("lmhead");
+        ExporterRegistry.get("auto_round").export(
+                new ExportPlan(ExportTestSupport.source(), out, w4, layers, ExportOptions.rtn()), weights);
+        String qc = Files.readString(out.resolve("quantization_config.json"));
+        String lmHead = String.join("\n", "  \"extra_config\": {", "    \"lm_head\": {", "      \"bits\": 8,",
+                "      \"data_type\": \"int\",", "      \"group_size\": 64,", "      \"sym\": false,",
+                "      \"act_bits\": 16,", "      \"act_data_type\": \"float\",", "      \"act_group_size\": 64,",
+                "      \"act_sym\": false", "    },", "    \"model.layers.0.mlp.down_proj\": {", "      \"bits\": 16,",
+                "      \"data_type\": \"float\"", "    },");
+        assertTrue(qc.contains(lmHead), qc);
+        try (QuantizedCheckpoint cp = QuantizedCheckpointReader.read(out)) {
+            assertSame(weights.get(1), cp.weights().get("lm_head"));
+            assertSame(weights.get(0), cp.weights().get("model.layers.0.self_attn.q_proj"));
+        }
+        Path gptq = tmp.resolve("lmhead-gptq");
+        ExporterRegistry.get("auto_gptq").export(
+                new ExportPlan(ExportTestSupport.source(), gptq, w4, layers, ExportOptions.rtn()), weights);
+        assertTrue(Files.readString(gptq.resolve("quantization_config.json")).contains("\"lm_head\": true"));
+    }
+
+    @Test
     void shardsAndIndexAboveTheShardLimit() {
         QuantScheme s = QuantScheme.weightOnlyInt(4, 128, true);
         List<QuantizedWeight> weights = new ArrayList<>();
