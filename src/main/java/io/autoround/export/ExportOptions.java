@@ -12,7 +12,7 @@ import java.util.Map;
  *     {@code model_free: true}, source key order in config.json)
  * @param autoroundVersion value of {@code autoround_version}
  * @param blockNames block prefixes ({@code block_name_to_quantize}); null = derived from the quantized layer names
- * @param maxShardBytes safetensors shard limit; 0 = the reference's default (5 GB)
+ * @param maxShardBytes safetensors shard limit; 0 = automatic as the reference (see {@link #effectiveMaxShardBytes})
  * @param tuning serialised tuning values of the run ({@code iters}, {@code lr}, {@code enable_quanted_input},
  *     ...); values equal to the reference's defaults are dropped as the reference does
  */
@@ -23,6 +23,8 @@ public record ExportOptions(boolean overwrite, boolean modelFree, String autorou
     public static final String AUTOROUND_VERSION = "0.15.0";
     /** The reference's default max shard size ("5GB"). */
     public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
+    /** Lower bound of the automatic shard size ("1GB"). */
+    public static final long MIN_AUTO_SHARD_BYTES = 1_000_000_000L;
 
     public ExportOptions {
         tuning = tuning == null ? Map.of() : new LinkedHashMap<>(tuning);
@@ -62,8 +64,14 @@ public record ExportOptions(boolean overwrite, boolean modelFree, String autorou
         return new ExportOptions(overwrite, modelFree, autoroundVersion, blockNames, maxShardBytes, t);
     }
 
-    /** The shard limit in effect. */
-    public long effectiveMaxShardBytes() {
-        return maxShardBytes > 0 ? maxShardBytes : DEFAULT_MAX_SHARD_BYTES;
+    /**
+     * The shard limit in effect: the configured one, else the reference's immediate-saving rule (model size at
+     * 8 bits / 10, clamped to [1 GB, 5 GB]) for a model of {@code totalParameters} elements.
+     */
+    public long effectiveMaxShardBytes(long totalParameters) {
+        if (maxShardBytes > 0) {
+            return maxShardBytes;
+        }
+        return Math.clamp(totalParameters / 10, MIN_AUTO_SHARD_BYTES, DEFAULT_MAX_SHARD_BYTES);
     }
 }

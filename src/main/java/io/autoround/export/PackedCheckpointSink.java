@@ -34,7 +34,7 @@ final class PackedCheckpointSink implements CheckpointSink {
     private boolean closed;
 
     PackedCheckpointSink(ExportPlan plan, Function<QuantScheme, PackedLayout> layoutFor, ObjectNode sourceConfig,
-            ObjectNode quantizationConfig, ConfigJsonStyle style) {
+            ObjectNode quantizationConfig, ConfigJsonStyle style, long maxShardBytes) {
         this.plan = plan;
         this.layoutFor = layoutFor;
         this.sourceConfig = sourceConfig;
@@ -42,7 +42,7 @@ final class PackedCheckpointSink implements CheckpointSink {
         this.style = style;
         this.pendingLayers = new LinkedHashSet<>(plan.quantizedLayers());
         this.folder = new OutputFolder(plan.outputDir(), plan.options().overwrite());
-        this.writer = new ShardedSafetensorsWriter(folder.temp(), plan.options().effectiveMaxShardBytes(), null);
+        this.writer = new ShardedSafetensorsWriter(folder.temp(), maxShardBytes, null);
     }
 
     @Override

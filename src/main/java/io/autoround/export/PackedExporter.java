@@ -47,6 +47,14 @@ abstract class PackedExporter implements Exporter {
         validate(plan);
         ObjectNode config = quantizationConfig(plan);
         ObjectNode sourceConfig = ModelSideFiles.readConfig(plan.sourceModelDir());
-        return new PackedCheckpointSink(plan, s -> layoutFor(plan, s), sourceConfig, config, configStyle(plan));
+        long parameters = 0;
+        try (SafetensorsCheckpoint source = SafetensorsCheckpoint.open(plan.sourceModelDir())) {
+            for (TensorInfo t : source.tensors()) {
+                parameters += t.numel();
+            }
+        }
+        long shardBytes = plan.options().effectiveMaxShardBytes(parameters);
+        return new PackedCheckpointSink(plan, s -> layoutFor(plan, s), sourceConfig, config, configStyle(plan),
+                shardBytes);
     }
 }
