@@ -74,7 +74,8 @@ public final class LlmCompressorExporter extends PackedExporter {
         boolean isInt = "int".equals(s.dataType());
         ObjectNode group = PythonJson.MAPPER.createObjectNode();
         group.putArray("targets").add("Linear");
-        String strategy = s.groupSize() > 0 ? "group" : "channel";
+        // compressed-tensors presets: NVFP4 uses a per-tensor global scale on top of the groups ("tensor_group")
+        String strategy = "nv_fp".equals(s.dataType()) ? "tensor_group" : s.groupSize() > 0 ? "group" : "channel";
         group.set("weights", args(s.bits(), isInt ? "int" : "float", s.sym(),
                 s.groupSize() > 0 ? s.groupSize() : null, strategy, false));
         if (s.actBits() < 16) {
