@@ -158,5 +158,12 @@ public final class FpLayouts {
         public String markerSuffix() {
             return ".weight_packed";
         }
+
+        /** Static NVFP4 activations need the calibrated {@code input_global_scale} (F32 [1], 448*6/act_max). */
+        @Override
+        public List<String> requiredRawSuffixes(QuantScheme s) {
+            return s.actBits() < 16 && !s.actDynamic() || "nv_fp4_with_static_gs".equals(s.actDataType())
+                    ? List.of("input_global_scale") : List.of();
+        }
     }
 }

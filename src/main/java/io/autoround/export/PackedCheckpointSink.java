@@ -112,6 +112,7 @@ final class PackedCheckpointSink implements CheckpointSink {
                 List<String> missing = new ArrayList<>(pendingLayers);
                 throw new ExportException("export incomplete: quantized layers never added: " + missing);
             }
+            checkRequiredRawTensors();
             writer.finish();
             ModelSideFiles.writeConfigs(folder.temp(), sourceConfig, quantizationConfig, style);
             ModelSideFiles.copySideFiles(plan.sourceModelDir(), folder.temp());
@@ -119,6 +120,18 @@ final class PackedCheckpointSink implements CheckpointSink {
             closed = true;
         });
         return result[0];
+    }
+
+    private void checkRequiredRawTensors() {
+        for (String layer : plan.quantizedLayers()) {
+            QuantScheme s = plan.schemeOf(layer);
+            for (String suffix : layoutFor.apply(s).requiredRawSuffixes(s)) {
+                if (!tensorNames.contains(layer + "." + suffix)) {
+                    throw new ExportException("layer '" + layer + "' needs tensor '" + layer + "." + suffix
+                            + "' (add it with addRaw)");
+                }
+            }
+        }
     }
 
     /** Runs {@code step}, discarding all output if it fails. */

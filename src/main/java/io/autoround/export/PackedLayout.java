@@ -27,6 +27,14 @@ public interface PackedLayout {
     /** Suffix of the tensor whose presence marks a quantized layer, e.g. {@code ".qweight"}. */
     String markerSuffix();
 
+    /**
+     * Per-layer tensors the quantizer must add with {@link CheckpointSink#addRaw} (e.g. NVFP4's static
+     * {@code input_global_scale}), as suffixes; checked when the checkpoint is finished.
+     */
+    default List<String> requiredRawSuffixes(QuantScheme scheme) {
+        return List.of();
+    }
+
     /** True when the layer's bias is stored as fp16 (the reference's QuantLinear buffers); else kept as is. */
     default boolean biasAsFp16() {
         return true;

@@ -157,6 +157,22 @@ class ExportRoundTripTest {
     }
 
     @Test
+    void nvfp4WithoutInputGlobalScaleIsRefused() throws Exception {
+        QuantScheme nv4 = new QuantScheme(4, 16, true, "nv_fp", 4, 16, true, "nv_fp4_with_static_gs", true, null, null);
+        List<QuantizedWeight> weights = new ArrayList<>();
+        for (var e : LAYERS.entrySet()) {
+            weights.add(RandomWeights.fpWeight(e.getKey(), e.getValue()[0], e.getValue()[1], nv4, 1));
+        }
+        Path out = tmp.resolve("nv");
+        ExportPlan plan = new ExportPlan(ExportTestSupport.source(), out, nv4,
+                ExportTestSupport.layerSchemes(ExportTestSupport.source(), LAYERS.keySet(), nv4), ExportOptions.rtn());
+        ExportException e = org.junit.jupiter.api.Assertions.assertThrows(ExportException.class,
+                () -> ExporterRegistry.get("llm_compressor").export(plan, weights));
+        assertTrue(e.getMessage().contains("input_global_scale"), e.getMessage());
+        assertTrue(Files.notExists(out));
+    }
+
+    @Test
     void shardsAndIndexAboveTheShardLimit() {
         QuantScheme s = QuantScheme.weightOnlyInt(4, 128, true);
         List<QuantizedWeight> weights = new ArrayList<>();
@@ -193,7 +209,19 @@ class ExportRoundTripTest {
         Path out = tmp.resolve("out");
         ExportPlan plan = new ExportPlan(ExportTestSupport.source(), out, s,
                 ExportTestSupport.layerSchemes(ExportTestSupport.source(), LAYERS.keySet(), s), ExportOptions.rtn());
-        ExporterRegistry.get(format).export(plan, weights);
+        Exporter exporter = ExporterRegistry.get(format);
+        try (CheckpointSink sink = exporter.open(plan);
+                SafetensorsCheckpoint src = SafetensorsCheckpoint.open(ExportTestSupport.source())) {
+            for (QuantizedWeight w : weights) {
+                sink.add(w);
+                if ("nv_fp".equals(s.dataType())) { // static activation global scale, calibrated by the quantizer
+                    sink.addRaw(io.autoround.model.safetensors.TensorData.ofFloats(w.name() + ".input_global_scale",
+                            new long[] {1}, new float[] {448f * 6f / 3.5f}, io.autoround.model.safetensors.DType.F32));
+                }
+            }
+            Exporter.copyUnquantized(src, plan, sink);
+            sink.finish();
+        }
         try (QuantizedCheckpoint cp = QuantizedCheckpointReader.read(out)) {
             assertEquals(Set.copyOf(LAYERS.keySet()), cp.weights().keySet());
             for (QuantizedWeight w : weights) {
