@@ -1,0 +1,40 @@
+package io.autoround.export;
+
+import io.autoround.model.safetensors.ElementCodec;
+import io.autoround.quant.QuantizedWeight;
+
+/** Dequantizes a {@link QuantizedWeight} to fp32 with the formulas of its data type family. */
+public final class Dequantizer {
+    private Dequantizer() {}
+
+    /** The weight [rows * cols], row-major. */
+    public static float[] dequantize(QuantizedWeight w) {
+        int rows = w.rows();
+        int cols = w.cols();
+        int groups = w.scales().length == 1 ? 1 : w.groupsPerRow();
+        int width = w.scales().length == 1 ? cols : w.groupWidth();
+        float[] out = new float[rows * cols];
+        String type = w.scheme().dataType();
+        int[] zeros = "int".equals(type) ? SchemeChecks.zeros(w) : null;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                int gi = w.scales().length == 1 ? 0 : r * groups + c / width;
+                int code = w.codes()[r * cols + c];
+                float scale = w.scales()[gi];
+                out[r * cols + c] = switch (type) {
+                    case "int" -> (code - zeros[gi]) * scale;
+                    case "mx_fp" -> element(w, code) * scale;
+                    case "nv_fp" -> FpCodes.e2m1ToFloat(code) * scale / w.globalScale();
+                    case "fp" -> ElementCodec.e4m3ToFloat(code) * scale;
+                    default -> throw new IllegalArgumentException("layer '" + w.name() + "': cannot dequantize data_type '"
+                            + type + "'");
+                };
+            }
+        }
+        return out;
+    }
+
+    private static float element(QuantizedWeight w, int code) {
+        return w.scheme().bits() == 4 ? FpCodes.e2m1ToFloat(code) : ElementCodec.e4m3ToFloat(code);
+    }
+}

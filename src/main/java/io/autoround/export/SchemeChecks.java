@@ -1,0 +1,72 @@
+package io.autoround.export;
+
+import io.autoround.quant.QuantScheme;
+import io.autoround.quant.QuantizedWeight;
+
+/** Shared validation of layer shapes and schemes against what a packing layout can hold. */
+final class SchemeChecks {
+    private SchemeChecks() {}
+
+    static UnsupportedSchemeException unsupported(String format, String layer, String problem) {
+        return new UnsupportedSchemeException(format + " cannot store layer '" + layer + "': " + problem);
+    }
+
+    static void requireInt(String format, String layer, QuantScheme s) {
+        if (!"int".equals(s.dataType())) {
+            throw unsupported(format, layer, "data_type '" + s.dataType() + "' is not int");
+        }
+    }
+
+    static void requireBits(String format, String layer, QuantScheme s, int... allowed) {
+        for (int b : allowed) {
+            if (s.bits() == b) {
+                return;
+            }
+        }
+        throw unsupported(format, layer, s.bits() + "-bit weights (supported: " + java.util.Arrays.toString(allowed) + ")");
+    }
+
+    /** Group width (cols for per-row), requiring a positive group size or -1 that divides {@code cols}. */
+    static int groupWidth(String format, String layer, QuantScheme s, int cols) {
+        if (s.groupSize() == 0) {
+            throw unsupported(format, layer, "per-tensor quantization (group_size 0)");
+        }
+        int g = s.groupSize() > 0 ? s.groupSize() : cols;
+        if (cols % g != 0) {
+            throw unsupported(format, layer, "in_features " + cols + " is not a multiple of group_size " + g);
+        }
+        return g;
+    }
+
+    static void requireMultiple(String format, String layer, String what, long value, int of) {
+        if (value % of != 0) {
+            throw unsupported(format, layer, what + " " + value + " is not a multiple of " + of);
+        }
+    }
+
+    /** The zero points of an int weight, defaulting symmetric ones to 2^(bits-1) when absent. */
+    static int[] zeros(QuantizedWeight w) {
+        if (w.zeros() != null) {
+            return w.zeros();
+        }
+        if (!w.scheme().sym()) {
+            throw new IllegalArgumentException("layer '" + w.name() + "': asymmetric weight without zero points");
+        }
+        int[] z = new int[w.scales().length];
+        java.util.Arrays.fill(z, 1 << (w.scheme().bits() - 1));
+        return z;
+    }
+
+    /** Checks array sizes of an int weight against its scheme. */
+    static void checkArrays(QuantizedWeight w, int groups) {
+        long expected = (long) w.rows() * groups;
+        if (w.scales() == null || w.scales().length != expected) {
+            throw new IllegalArgumentException("layer '" + w.name() + "': expected " + expected + " scales, got "
+                    + (w.scales() == null ? "none" : w.scales().length));
+        }
+        if (w.zeros() != null && w.zeros().length != expected) {
+            throw new IllegalArgumentException("layer '" + w.name() + "': expected " + expected + " zero points, got "
+                    + w.zeros().length);
+        }
+    }
+}
