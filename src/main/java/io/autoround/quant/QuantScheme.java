@@ -23,6 +23,11 @@ public record QuantScheme(int bits, int groupSize, boolean sym, String dataType,
         return new QuantScheme(bits, groupSize, sym, "int", 16, groupSize, sym, "float", true, null, null);
     }
 
+    /** The scheme of a layer kept in 16-bit float (written as {"bits": 16, "data_type": "float"} by exporters). */
+    public static QuantScheme fullPrecision() {
+        return new QuantScheme(16, 128, true, "float", 16, 128, true, "float", true, null, null);
+    }
+
     /** True when this scheme leaves weights unquantized (bits >= 16). */
     public boolean keepsFullPrecision() {
         return bits >= 16;

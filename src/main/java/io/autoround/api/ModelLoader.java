@@ -1,0 +1,45 @@
+package io.autoround.api;
+
+import ai.djl.Device;
+import io.autoround.export.QuantizedCheckpoint;
+import io.autoround.export.QuantizedCheckpointReader;
+import io.autoround.infer.DequantizedTensorSource;
+import io.autoround.model.config.ModelConfig;
+import io.autoround.model.nn.DecoderModel;
+import java.nio.file.Path;
+
+/**
+ * Loads a model folder for evaluation or generation: an fp checkpoint as is, a quantized checkpoint (any format
+ * this project reads) dequantized once to fp32.
+ */
+public final class ModelLoader {
+    private ModelLoader() {}
+
+    /** True when the folder's config.json declares a quantization_config. */
+    public static boolean isQuantized(Path dir) {
+        if (java.nio.file.Files.isRegularFile(dir.resolve("quantization_config.json"))) {
+            return true;
+        }
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve(ModelConfig.FILE).toFile())
+                    .has("quantization_config");
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + dir.resolve(ModelConfig.FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static DecoderModel load(Path dir) {
+        return load(dir, Device.cpu());
+    }
+
+    public static DecoderModel load(Path dir, Device device) {
+        if (!isQuantized(dir)) {
+            return DecoderModel.load(dir, device);
+        }
+        ModelConfig config = ModelConfig.load(dir);
+        QuantizedCheckpoint ckpt = QuantizedCheckpointReader.read(dir);
+        try (DequantizedTensorSource source = new DequantizedTensorSource(ckpt)) {
+            return DecoderModel.load(config, source, device);
+        }
+    }
+}

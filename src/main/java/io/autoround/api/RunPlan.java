@@ -1,0 +1,220 @@
+package io.autoround.api;
+
+import io.autoround.export.ExportDirNaming;
+import io.autoround.export.ExportOptions;
+import io.autoround.export.ExportPlan;
+import io.autoround.export.Exporter;
+import io.autoround.export.ExporterRegistry;
+import io.autoround.model.arch.Architecture;
+import io.autoround.model.arch.ArchitectureRegistry;
+import io.autoround.model.arch.LinearSpec;
+import io.autoround.model.config.ModelConfig;
+import io.autoround.model.hub.ModelLocator;
+import io.autoround.quant.OptRtnPolicy;
+import io.autoround.quant.Precision;
+import io.autoround.quant.QuantScheme;
+import io.autoround.quant.scheme.LayerConfigResolver;
+import io.autoround.quant.scheme.LayerPlan;
+import io.autoround.quant.scheme.LayerShape;
+import io.autoround.quant.scheme.SchemePresets;
+import io.autoround.quant.scheme.SchemeResolver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Everything decided before any work starts: the model, the resolved scheme and per-layer plan, the algorithm,
+ * the arithmetic regime and the export targets. Every bad input is reported here, before a weight is touched.
+ */
+public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, ModelConfig config, Architecture arch,
+        String presetName, QuantScheme scheme, List<LayerPlan> layers, Map<String, QuantScheme> layerSchemes,
+        Algorithm algorithm, boolean modelFree, Precision precision, List<ExportTarget> targets) {
+
+    /** Resolves and validates {@code o}; {@code modelDir} is the local model folder. */
+    public static RunPlan resolve(QuantizeOptions o, Path modelDir, String modelName) {
+        ModelConfig config = ModelConfig.load(modelDir);
+        Architecture arch = ArchitectureRegistry.forConfig(config);
+        String preset = SchemePresets.canonicalName(o.scheme);
+        QuantScheme scheme = SchemeResolver.resolve(preset, schemeOverrides(o));
+        SchemeResolver.validate(scheme);
+        int iters = o.itersOrDefault();
+        if (iters < 0) {
+            throw new IllegalArgumentException("iters must be >= 0, got " + iters);
+        }
+        List<LayerPlan> layers = LayerConfigResolver.resolve(shapes(arch), Architecture.LM_HEAD,
+                List.of(Architecture.EMBEDDINGS), arch.tiedLmHead(), scheme, o.layerConfig, o.quantLmHead,
+                ignoreLayers(o, arch));
+        Map<String, QuantScheme> layerSchemes = new LinkedHashMap<>();
+        for (LayerPlan p : layers) {
+            if (!p.name().equals(Architecture.EMBEDDINGS)) {
+                layerSchemes.put(p.name(), p.quantized() ? p.scheme() : QuantScheme.fullPrecision());
+            }
+        }
+        if (layerSchemes.values().stream().allMatch(QuantScheme::keepsFullPrecision)) {
+            throw new IllegalArgumentException("no layer of " + modelName + " can be quantized with " + preset
+                    + " (check the scheme, group_size and layer_config)");
+        }
+        Algorithm algorithm = iters > 0 ? Algorithm.SIGN_ROUND
+                : OptRtnPolicy.usesOptimizedRtn(preset, scheme, o.disableOptRtn, 0) ? Algorithm.OPT_RTN : Algorithm.RTN;
+        if (o.formats == null || o.formats.isEmpty()) {
+            throw new IllegalArgumentException("no export format given");
+        }
+        boolean modelFree = algorithm == Algorithm.RTN && Boolean.TRUE.equals(o.disableOptRtn)
+                && o.formats.size() == 1 && modelFreeScheme(preset, scheme, o.formats.get(0));
+        Precision precision = !modelFree && "bfloat16".equals(config.dtype()) ? Precision.BF16 : Precision.FP32;
+        List<ExportTarget> targets = targets(o, modelName, scheme, modelFree);
+        RunPlan plan = new RunPlan(o, modelDir, modelName, config, arch, preset, scheme, layers, layerSchemes,
+                algorithm, modelFree, precision, targets);
+        for (ExportTarget t : targets) {
+            t.exporter().validate(plan.exportPlan(t));
+            checkOutputFolder(t.outputDir(), o.overwrite);
+        }
+        return plan;
+    }
+
+    /** The exporter's view of this run for one target. */
+    public ExportPlan exportPlan(ExportTarget t) {
+        ExportOptions eo = modelFree ? ExportOptions.modelFreeRtn() : ExportOptions.defaults();
+        if (!modelFree) {
+            int iters = options.itersOrDefault();
+            if (iters == 0) {
+                eo = eo.withTuning("iters", 0).withTuning("enable_quanted_input", false);
+            } else {
+                eo = eo.withTuning("iters", iters).withTuning("nsamples", options.nsamplesOrDefault())
+                        .withTuning("seqlen", options.seqlenOrDefault()).withTuning("batch_size", options.batchSizeOrDefault())
+                        .withTuning("enable_quanted_input", options.enableQuantedInput)
+                        .withTuning("enable_minmax_tuning", options.enableMinmaxTuning)
+                        .withTuning("gradient_accumulate_steps", options.gradientAccumulateStepsOrDefault())
+                        .withTuning("low_gpu_mem_usage", options.lowGpuMemUsage);
+                if (options.lr != null) {
+                    eo = eo.withTuning("lr", options.lr);
+                }
+                if (options.minmaxLr != null) {
+                    eo = eo.withTuning("minmax_lr", options.minmaxLr);
+                }
+            }
+        }
+        eo = eo.withOverwrite(options.overwrite).withBlockNames(List.of(Architecture.BLOCK_PREFIX));
+        if (options.maxShardBytes > 0) {
+            eo = eo.withMaxShardBytes(options.maxShardBytes);
+        }
+        return new ExportPlan(modelDir, t.outputDir(), scheme, layerSchemes, eo);
+    }
+
+    /** Quantized layers in model order (blocks first, then lm_head when quantized). */
+    public List<LayerPlan> quantizedLayers() {
+        return layers.stream().filter(LayerPlan::quantized).toList();
+    }
+
+    /** Scheme of a layer to quantize, or null when it stays in full precision. */
+    public QuantScheme schemeOf(String layer) {
+        QuantScheme s = layerSchemes.get(layer);
+        return s == null || s.keepsFullPrecision() ? null : s;
+    }
+
+    private static Map<String, Object> schemeOverrides(QuantizeOptions o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIfSet(m, "bits", o.bits);
+        putIfSet(m, "group_size", o.groupSize);
+        putIfSet(m, "sym", o.sym);
+        putIfSet(m, "data_type", o.dataType);
+        putIfSet(m, "act_bits", o.actBits);
+        putIfSet(m, "act_group_size", o.actGroupSize);
+        putIfSet(m, "act_sym", o.actSym);
+        putIfSet(m, "act_data_type", o.actDataType);
+        putIfSet(m, "act_dynamic", o.actDynamic);
+        putIfSet(m, "super_bits", o.superBits);
+        putIfSet(m, "super_group_size", o.superGroupSize);
+        return m;
+    }
+
+    private static void putIfSet(Map<String, Object> m, String k, Object v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+
+    private static List<LayerShape> shapes(Architecture arch) {
+        List<LayerShape> out = new ArrayList<>();
+        for (int b = 0; b < arch.numBlocks(); b++) {
+            for (LinearSpec l : arch.linearsOfBlock(b)) {
+                out.add(new LayerShape(l.name(), l.outFeatures(), l.inFeatures(), true));
+            }
+        }
+        LinearSpec head = arch.lmHead();
+        out.add(new LayerShape(head.name(), head.outFeatures(), head.inFeatures(), false));
+        return out;
+    }
+
+    /** The user's ignore_layers plus the layers the reference never quantizes by default (MoE routers). */
+    private static String ignoreLayers(QuantizeOptions o, Architecture arch) {
+        List<String> parts = new ArrayList<>();
+        if (o.ignoreLayers != null && !o.ignoreLayers.isBlank()) {
+            parts.add(o.ignoreLayers);
+        }
+        for (int b = 0; b < arch.numBlocks(); b++) {
+            arch.linearsOfBlock(b).stream().filter(l -> !l.quantizedByDefault()).forEach(l -> parts.add(l.name()));
+        }
+        return String.join(",", parts);
+    }
+
+    /** The reference's model-free route: INT weight-only presets to auto_round, MXFP to llm_compressor. */
+    private static boolean modelFreeScheme(String preset, QuantScheme s, String format) {
+        boolean intWoq = "int".equals(s.dataType()) && s.actBits() >= 16 && (s.bits() == 2 || s.bits() == 4 || s.bits() == 8);
+        boolean mx = "mx_fp".equals(s.dataType()) && (s.bits() == 4 || s.bits() == 8);
+        return (intWoq && format.equals("auto_round")) || (mx && format.equals("llm_compressor"));
+    }
+
+    /** The reference's quantize_and_save appends a model sub-folder; its model-free path writes to output_dir itself. */
+    private static List<ExportTarget> targets(QuantizeOptions o, String modelName, QuantScheme scheme, boolean modelFree) {
+        List<ExportTarget> out = new ArrayList<>();
+        Path base = Path.of(o.outputDir);
+        boolean several = o.formats.size() > 1;
+        for (String f : o.formats) {
+            Exporter e = ExporterRegistry.get(f);
+            Path root = several ? base.resolve(f.replace(':', '-').replace('_', '-')) : base;
+            out.add(new ExportTarget(f, e, modelFree ? root : ExportDirNaming.exportDir(root, modelName, scheme, f)));
+        }
+        return out;
+    }
+
+    /** A non-empty existing folder is refused unless overwriting; an unwritable parent is reported now. */
+    private static void checkOutputFolder(Path dir, boolean overwrite) {
+        if (Files.isRegularFile(dir)) {
+            throw new IllegalArgumentException("output folder " + dir + " is an existing file");
+        }
+        if (Files.isDirectory(dir) && !overwrite) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.findAny().isPresent()) {
+                    throw new IllegalArgumentException("output folder " + dir + " exists and is not empty; "
+                            + "choose another --output_dir or pass --overwrite");
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read output folder " + dir + ": " + e.getMessage());
+            }
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        while (parent != null && !Files.exists(parent)) {
+            parent = parent.getParent();
+        }
+        if (parent == null || !Files.isWritable(parent) || !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("output folder " + dir + " cannot be created: " + parent + " is not a writable folder");
+        }
+    }
+
+    /** Model name as the reference uses it for sub-folders: the last path component. */
+    static String modelNameOf(String model, Path dir) {
+        String n = model == null ? dir.getFileName().toString() : model.replaceAll("[/\\\\]+$", "");
+        int slash = Math.max(n.lastIndexOf('/'), n.lastIndexOf('\\'));
+        return slash >= 0 ? n.substring(slash + 1) : n;
+    }
+
+    static Path resolveModel(String model) {
+        return model == null || model.isBlank() ? DemoAssets.model() : ModelLocator.fromSystem().resolve(model);
+    }
+}

@@ -1,0 +1,50 @@
+package io.autoround.cli;
+
+import io.autoround.api.DemoAssets;
+import io.autoround.api.ModelLoader;
+import io.autoround.eval.Perplexity;
+import io.autoround.model.nn.DecoderModel;
+import io.autoround.model.tokenizer.TextTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code auto-round eval}: perplexity of a model (fp or quantized checkpoint) on a text file. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Perplexity on a text: tokenized whole, cut into non-overlapping windows, each scored on its own.")
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = {"--model", "--model_name"}, description = "Model folder, quantized checkpoint or hub id (default: the demo model).")
+    String model;
+
+    @Option(names = "--text", description = "UTF-8 text file (default: the demo evaluation text).")
+    Path text;
+
+    @Option(names = {"--seqlen", "--seq_len"}, defaultValue = "256", description = "Window length in tokens (default: ${DEFAULT-VALUE}).")
+    int seqlen;
+
+    @Option(names = "--batch_size", defaultValue = "8", description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--keep_tail", description = "Also score the last, shorter window (default: dropped).")
+    boolean keepTail;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = ModelArgument.resolve(model);
+        Path textFile = text != null ? text : DemoAssets.evalText();
+        if (!Files.isRegularFile(textFile)) {
+            throw new IllegalArgumentException("text file not found: " + textFile);
+        }
+        String content = Files.readString(textFile);
+        try (DecoderModel m = ModelLoader.load(dir); TextTokenizer tok = TextTokenizer.load(dir)) {
+            ProgressBar bar = new ProgressBar(System.err, "eval");
+            Perplexity.Result r = Perplexity.evaluate(m, tok, content, Perplexity.Options.of(seqlen)
+                    .withBatchSize(batchSize).withKeepTail(keepTail).withProgress((d, t) -> bar.update(d, t, null)));
+            System.out.printf("model %s%ntext %s%nperplexity %.4f (mean NLL %.5f over %d tokens in %d windows of %d)%n",
+                    ModelArgument.describe(model), textFile, r.perplexity(), r.meanNll(), r.scoredTokens(), r.windows(), seqlen);
+        }
+        return 0;
+    }
+}
