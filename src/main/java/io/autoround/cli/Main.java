@@ -2,6 +2,10 @@ package io.autoround.cli;
 
 import io.autoround.Version;
 import io.autoround.api.AutoRound;
+import io.autoround.api.DemoAssets;
+import io.autoround.api.QuantizationReport;
+import io.autoround.eval.Perplexity;
+import java.nio.file.Path;
 import io.autoround.api.QuantizeOptions;
 import io.autoround.api.Recipe;
 import java.util.concurrent.Callable;
@@ -23,6 +27,9 @@ public final class Main implements Callable<Integer> {
     @Mixin
     QuantizeFlags flags = new QuantizeFlags();
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--recipe", hidden = true, defaultValue = "default", description = "default, best or light (set by the launchers).")
     String recipe;
 
@@ -31,10 +38,19 @@ public final class Main implements Callable<Integer> {
         QuantizeOptions options = flags.toOptions(new LayerConfigParser());
         Recipe.parse(recipe).applyTo(options);
         if (flags.model == null) {
-            DemoRun.run(options, flags.eval || true);
+            DemoRun.run(options, spec.commandLine().getParseResult().hasMatchedOption("--output_dir"));
             return 0;
         }
-        new AutoRound(options, System.err).quantizeAndSave();
+        QuantizationReport report = new AutoRound(options, System.err).withListener(new TerminalProgress(System.err))
+                .quantizeAndSave();
+        if (flags.eval) {
+            Path text = flags.evalText != null ? Path.of(flags.evalText) : DemoAssets.evalText();
+            ProgressBar bar = new ProgressBar(System.err, "eval");
+            Perplexity.Result r = AutoRound.perplexity(report.outputs().get(report.outputs().size() - 1), text,
+                    flags.evalSeqlen, (d, t) -> bar.update(d, t, null));
+            System.out.printf("perplexity of %s on %s: %.4f%n", report.outputs().get(report.outputs().size() - 1), text,
+                    r.perplexity());
+        }
         return 0;
     }
 

@@ -34,7 +34,7 @@ public record GptqLayout(String name, boolean zeroMinusOne, boolean gIdx) implem
     public void check(String layer, QuantScheme s, int rows, int cols) {
         SchemeChecks.requireInt(name, layer, s);
         SchemeChecks.requireBits(name, layer, s, 2, 3, 4, 8);
-        SchemeChecks.groupWidth(name, layer, s, cols);
+        SchemeChecks.partialGroupWidth(name, layer, s, cols);
         SchemeChecks.requireMultiple(name, layer, "in_features*bits", (long) cols * s.bits(), 32);
         SchemeChecks.requireMultiple(name, layer, "out_features*bits", (long) rows * s.bits(), 32);
     }
@@ -45,8 +45,8 @@ public record GptqLayout(String name, boolean zeroMinusOne, boolean gIdx) implem
         int n = w.rows();
         int k = w.cols();
         int bits = w.scheme().bits();
-        int g = SchemeChecks.groupWidth(name, w.name(), w.scheme(), k);
-        int groups = k / g;
+        int g = SchemeChecks.partialGroupWidth(name, w.name(), w.scheme(), k);
+        int groups = (k + g - 1) / g;
         SchemeChecks.checkArrays(w, groups);
         int[] zeros = SchemeChecks.zeros(w);
 
@@ -96,10 +96,7 @@ public record GptqLayout(String name, boolean zeroMinusOne, boolean gIdx) implem
         }
         int k = Math.toIntExact(kBits / bits);
         int g = s.groupSize() > 0 ? s.groupSize() : k;
-        if (k % g != 0) {
-            throw t.fail("in_features " + k + " is not a multiple of group_size " + g);
-        }
-        int groups = k / g;
+        int groups = (k + g - 1) / g;
         t.expectShape(sc, groups, n);
         int zCols = Int32BitStream.words(n, bits);
         t.expectShape(qz, groups, zCols);

@@ -38,6 +38,17 @@ final class SchemeChecks {
         return g;
     }
 
+    /**
+     * Group width for layouts whose scales have ceil(in_features / group) rows and whose g_idx is i / group (GPTQ):
+     * the last group may be partial, as the reference zero-pads it (e.g. in_features 64 with group_size 128).
+     */
+    static int partialGroupWidth(String format, String layer, QuantScheme s, int cols) {
+        if (s.groupSize() == 0) {
+            throw unsupported(format, layer, "per-tensor quantization (group_size 0)");
+        }
+        return s.groupSize() > 0 ? s.groupSize() : cols;
+    }
+
     static void requireMultiple(String format, String layer, String what, long value, int of) {
         if (value % of != 0) {
             throw unsupported(format, layer, what + " " + value + " is not a multiple of " + of);

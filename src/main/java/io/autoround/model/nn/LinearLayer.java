@@ -89,7 +89,18 @@ public final class LinearLayer {
 
     /** x [..., in] -> [..., out]; the result lives on x's manager. */
     public NDArray forward(NDArray x) {
+        if (inputObserver != null) {
+            inputObserver.accept(x);
+        }
         return Linear.linear(x, effectiveWeight(), bias).singletonOrThrow();
+    }
+
+    /**
+     * Sees every input of this layer (e.g. to accumulate the importance matrix of optimized RTN); null removes it.
+     * The observer must not keep the array: it is freed with the forward's intermediates.
+     */
+    public void setInputObserver(java.util.function.Consumer<NDArray> observer) {
+        this.inputObserver = observer;
     }
 
     private void checkShape(NDArray w) {
@@ -98,6 +109,8 @@ public final class LinearLayer {
                     + ", expected " + weight.getShape());
         }
     }
+
+    private java.util.function.Consumer<NDArray> inputObserver;
 
     @Override
     public String toString() {

@@ -1,0 +1,131 @@
+package io.autoround.api;
+
+import io.autoround.data.CalibrationBuilder;
+import io.autoround.data.CalibrationSet;
+import io.autoround.data.HubDatasetLoader;
+import io.autoround.eval.Perplexity;
+import io.autoround.export.CheckpointSink;
+import io.autoround.export.Exporter;
+import io.autoround.model.nn.DecoderModel;
+import io.autoround.model.safetensors.SafetensorsCheckpoint;
+import io.autoround.model.tokenizer.TextTokenizer;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The library's entry point, used by every front door: resolve and validate the run, quantize (RTN, optimized
+ * RTN or SignRound), stream the layers into every requested format, and report.
+ *
+ * <pre>{@code
+ * QuantizeOptions o = new QuantizeOptions();
+ * o.model = "Qwen/Qwen3-0.6B"; o.scheme = "W4A16"; o.outputDir = "./qmodel";
+ * QuantizationReport r = new AutoRound(o, System.err).quantizeAndSave();
+ * }</pre>
+ */
+public final class AutoRound {
+    private final QuantizeOptions options;
+    private final PrintStream log;
+    private ProgressListener listener = new ProgressListener() {};
+    private HubDatasetLoader datasets = HubDatasetLoaders.system();
+
+    public AutoRound(QuantizeOptions options, PrintStream log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    /** Receives progress events (and can cancel the run). */
+    public AutoRound withListener(ProgressListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    /** Replaces the loader of hub calibration datasets. */
+    public AutoRound withDatasetLoader(HubDatasetLoader loader) {
+        this.datasets = loader;
+        return this;
+    }
+
+    /** Checks every option, the model and the output folders without quantizing anything. */
+    public RunPlan plan() {
+        Path modelDir = RunPlan.resolveModel(options.model);
+        String name = options.model == null || options.model.isBlank() ? "stories260k" : RunPlan.modelNameOf(options.model, modelDir);
+        return RunPlan.resolve(options, modelDir, name);
+    }
+
+    /** Quantizes and writes every requested format; returns where the checkpoints went. */
+    public QuantizationReport quantizeAndSave() {
+        long start = System.nanoTime();
+        RunPlan plan = plan();
+        log.printf("auto-round: %s, scheme %s, %s, %d of %d Linear layers quantized, formats %s%n", plan.modelName(),
+                plan.presetName(), describe(plan), plan.quantizedLayers().size(), plan.layerSchemes().size(), options.formats);
+        List<CheckpointSink> sinks = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        List<BlockReport> blocks;
+        try {
+            for (ExportTarget t : plan.targets()) {
+                sinks.add(t.exporter().open(plan.exportPlan(t)));
+            }
+            WeightSink sink = w -> sinks.forEach(s -> s.add(w));
+            listener.phase("quantize");
+            if (plan.algorithm() == Algorithm.RTN) {
+                blocks = new RtnPass(plan, listener, log, true).run(sink);
+            } else {
+                blocks = calibratedRun(plan, sink);
+            }
+            listener.phase("export");
+            try (SafetensorsCheckpoint source = SafetensorsCheckpoint.open(plan.modelDir())) {
+                for (int i = 0; i < sinks.size(); i++) {
+                    Exporter.copyUnquantized(source, plan.exportPlan(plan.targets().get(i)), sinks.get(i));
+                    outputs.add(sinks.get(i).finish());
+                }
+            }
+        } finally {
+            sinks.forEach(CheckpointSink::close);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        for (Path out : outputs) {
+            log.printf("auto-round: wrote %s (%.1f s)%n", out, seconds);
+        }
+        return new QuantizationReport(options.model, plan.algorithm(), plan.presetName(), plan.quantizedLayers().size(),
+                outputs, blocks, seconds);
+    }
+
+    private List<BlockReport> calibratedRun(RunPlan plan, WeightSink sink) {
+        try (DecoderModel model = DecoderModel.load(plan.modelDir()); TextTokenizer tok = TextTokenizer.load(plan.modelDir())) {
+            listener.phase("calibration");
+            int seqlen = options.seqlenOrDefault();
+            int limit = plan.config().maxPositionEmbeddings();
+            if (limit > 0 && seqlen > limit) {
+                log.printf("seqlen %d exceeds the model's %d positions; using %d%n", seqlen, limit, limit);
+                seqlen = limit;
+            }
+            CalibrationSet cal = new CalibrationBuilder(new TokenizerEncoder(tok), datasets, log)
+                    .build(options.dataset, options.nsamplesOrDefault(), seqlen, options.seed);
+            log.println("calibration: " + cal.description());
+            listener.phase("quantize");
+            List<BlockReport> reports = new ArrayList<>(new BlockwisePass(plan, model, cal, listener, log).run(sink));
+            reports.addAll(new RtnPass(plan, listener, log, false).run(sink));
+            return reports;
+        }
+    }
+
+    private String describe(RunPlan plan) {
+        return switch (plan.algorithm()) {
+            case RTN -> "round-to-nearest" + (plan.modelFree() ? " (model-free)" : "");
+            case OPT_RTN -> "optimized round-to-nearest";
+            case SIGN_ROUND -> "SignRound, " + options.itersOrDefault() + " iters";
+        };
+    }
+
+    /** Perplexity of a model folder (fp or quantized) on a text file, with the benchmark protocol. */
+    public static Perplexity.Result perplexity(Path modelDir, Path textFile, int seqlen, Perplexity.Progress progress) {
+        try (DecoderModel m = ModelLoader.load(modelDir); TextTokenizer tok = TextTokenizer.load(modelDir)) {
+            return Perplexity.evaluate(m, tok, Files.readString(textFile), Perplexity.Options.of(seqlen).withProgress(progress));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + textFile + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package io.autoround.api;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.autoround.data.CalibrationSet;
+import io.autoround.model.arch.LinearSpec;
+import io.autoround.model.nn.DecoderBlock;
+import io.autoround.model.nn.DecoderModel;
+import io.autoround.model.nn.LinearLayer;
+import io.autoround.quant.QuantOptions;
+import io.autoround.quant.QuantResult;
+import io.autoround.quant.TuningParams;
+import io.autoround.tune.BlockRunner;
+import io.autoround.tune.BlockTuningResult;
+import io.autoround.tune.SignRoundBlockTuner;
+import io.autoround.tune.SignRoundSettings;
+import io.autoround.tune.TunedLinear;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The calibrated flow (reference-spec 1.3-1.4): embeddings of the calibration samples are the first block's input;
+ * each block's fp outputs on fp inputs are the targets; the block is tuned (SignRound) or its layers get the
+ * importance-weighted scale search (optimized RTN); the block with its final weights then produces the next
+ * block's quantized input. Each block's packed layers go to the sinks as soon as they are final.
+ */
+final class BlockwisePass {
+    private final RunPlan plan;
+    private final DecoderModel model;
+    private final CalibrationSet calibration;
+    private final ProgressListener listener;
+    private final PrintStream log;
+
+    BlockwisePass(RunPlan plan, DecoderModel model, CalibrationSet calibration, ProgressListener listener, PrintStream log) {
+        this.plan = plan;
+        this.model = model;
+        this.calibration = calibration;
+        this.listener = listener;
+        this.log = log;
+    }
+
+    List<BlockReport> run(WeightSink sink) {
+        QuantizeOptions o = plan.options();
+        int n = calibration.size();
+        int seq = calibration.seqlen();
+        int micro = Math.min(o.batchSizeOrDefault(), n);
+        List<BlockReport> reports = new ArrayList<>();
+        try (NDManager manager = model.manager().newSubManager(); BlockRunner runner = new BlockRunner(model, manager, seq)) {
+            NDArray xFp = embed(manager, seq);
+            NDArray xQ = null;
+            NDArray mask = lossMask(manager, n, seq);
+            for (int b = 0; b < model.numBlocks(); b++) {
+                if (listener.cancelled()) {
+                    throw new CancellationException("quantization cancelled");
+                }
+                long start = System.nanoTime();
+                DecoderBlock block = model.block(b);
+                List<String> names = quantizedNames(b);
+                Map<String, float[]> importance = plan.algorithm() == Algorithm.OPT_RTN ? observeImportance(block, names) : Map.of();
+                NDArray yFp = runner.run(block, xFp, micro);
+                block.linears().values().forEach(l -> l.setInputObserver(null));
+                NDArray inputs = o.enableQuantedInput && xQ != null ? xQ : xFp;
+                double rtnLoss = Double.NaN;
+                double finalLoss = Double.NaN;
+                Map<String, TuningParams> tuning = new HashMap<>();
+                if (plan.algorithm() == Algorithm.SIGN_ROUND && !names.isEmpty()) {
+                    final int blockIndex = b;
+                    BlockTuningResult r = new SignRoundBlockTuner(settings()).tune(runner.tunable(block, names),
+                            schemes(names), inputs, yFp, mask, it -> listener.iteration(blockIndex, it, o.itersOrDefault()));
+                    rtnLoss = r.rtnLoss();
+                    finalLoss = r.tunedLoss();
+                    for (TunedLinear t : r.layers().values()) {
+                        tuning.put(t.name(), new TuningParams(t.offsets(), t.minScale(), t.maxScale()));
+                    }
+                }
+                Map<String, QuantResult> results = finalize(block, names, importance, tuning);
+                results.values().forEach(r -> sink.accept(r.weight()));
+                NDArray nextQ = null;
+                if (o.enableQuantedInput && !names.isEmpty()) {
+                    nextQ = runner.run(block, inputs, micro);
+                }
+                if (xQ != null && xQ != nextQ) {
+                    xQ.close();
+                }
+                xFp.close();
+                xFp = yFp;
+                xQ = nextQ;
+                BlockReport report = new BlockReport(b, block.name(), names.size(), rtnLoss, finalLoss,
+                        (System.nanoTime() - start) / 1e9);
+                reports.add(report);
+                listener.blockDone(report, model.numBlocks());
+            }
+        }
+        return reports;
+    }
+
+    /** Embedding outputs of every calibration sample: the first block's input [n, seq, hidden]. */
+    private NDArray embed(NDManager manager, int seq) {
+        List<NDArray> parts = new ArrayList<>();
+        for (int[] sample : calibration.samples()) {
+            long[] ids = new long[seq];
+            for (int i = 0; i < seq; i++) {
+                ids[i] = sample[i];
+            }
+            NDArray idArray = manager.create(ids, new Shape(1, seq));
+            parts.add(model.embed(idArray));
+            idArray.close();
+        }
+        NDArray all = NDArrays.concat(new NDList(parts), 0);
+        parts.forEach(NDArray::close);
+        return all;
+    }
+
+    /** 1 for tokens that count in the loss; the last position of every sample never does (reference-spec 1.3). */
+    private static NDArray lossMask(NDManager manager, int n, int seq) {
+        float[] m = new float[n * seq];
+        for (int s = 0; s < n; s++) {
+            for (int t = 0; t < seq - 1; t++) {
+                m[s * seq + t] = 1f;
+            }
+        }
+        return manager.create(m, new Shape(n, seq, 1));
+    }
+
+    private List<String> quantizedNames(int block) {
+        List<String> names = new ArrayList<>();
+        for (LinearSpec l : plan.arch().linearsOfBlock(block)) {
+            if (plan.schemeOf(l.name()) != null) {
+                names.add(l.name());
+            }
+        }
+        return names;
+    }
+
+    private Map<String, io.autoround.quant.QuantScheme> schemes(List<String> names) {
+        Map<String, io.autoround.quant.QuantScheme> m = new LinkedHashMap<>();
+        names.forEach(n -> m.put(n, plan.schemeOf(n)));
+        return m;
+    }
+
+    private SignRoundSettings settings() {
+        QuantizeOptions o = plan.options();
+        return new SignRoundSettings(o.itersOrDefault(), o.lr, o.minmaxLr, o.momentum, o.batchSizeOrDefault(),
+                o.gradientAccumulateStepsOrDefault(), o.enableMinmaxTuning, o.notUseBestMse, o.dynamicMaxGap, o.seed);
+    }
+
+    /** Installs observers that sum x^2 per input column of each quantized layer (the imatrix of opt-RTN). */
+    private Map<String, float[]> observeImportance(DecoderBlock block, List<String> names) {
+        Map<String, float[]> sums = new LinkedHashMap<>();
+        for (String name : names) {
+            LinearLayer l = block.linear(name);
+            float[] acc = new float[l.spec().inFeatures()];
+            sums.put(name, acc);
+            l.setInputObserver(x -> {
+                long cols = x.getShape().get(x.getShape().dimension() - 1);
+                try (NDArray sq = x.square().reshape(-1, cols).sum(new int[] {0})) {
+                    float[] s = sq.toFloatArray();
+                    for (int i = 0; i < s.length; i++) {
+                        acc[i] += s[i];
+                    }
+                }
+            });
+        }
+        return sums;
+    }
+
+    /** Scalar final quantization of the block's layers; their fake-quantized weights replace the originals. */
+    private Map<String, QuantResult> finalize(DecoderBlock block, List<String> names, Map<String, float[]> importance,
+            Map<String, TuningParams> tuning) {
+        Map<String, int[]> shapes = new HashMap<>();
+        for (String n : names) {
+            LinearLayer l = block.linear(n);
+            shapes.put(n, new int[] {l.spec().outFeatures(), l.spec().inFeatures()});
+        }
+        Map<String, QuantResult> results = LayerQuantizer.quantize(LayerQuantizer.jobs(names, plan,
+                n -> block.linear(n).weightAsFloats(), n -> options(n, importance, tuning), shapes));
+        for (Map.Entry<String, QuantResult> e : results.entrySet()) {
+            LinearLayer l = block.linear(e.getKey());
+            int[] s = shapes.get(e.getKey());
+            l.setWeightOverride(model.manager().create(e.getValue().dequantized(), new Shape(s[0], s[1])));
+        }
+        return results;
+    }
+
+    /** The reference divides the accumulated sum of x^2 by the number of samples seen. */
+    private float[] meanOverSamples(float[] sums) {
+        if (sums == null) {
+            return null;
+        }
+        float[] mean = new float[sums.length];
+        for (int i = 0; i < sums.length; i++) {
+            mean[i] = sums[i] / calibration.size();
+        }
+        return mean;
+    }
+
+    private QuantOptions options(String layer, Map<String, float[]> importance, Map<String, TuningParams> tuning) {
+        QuantOptions base = plan.algorithm() == Algorithm.OPT_RTN
+                ? QuantOptions.optimizedRtn(plan.precision(), meanOverSamples(importance.get(layer)))
+                : QuantOptions.rtn(plan.precision());
+        TuningParams t = tuning.get(layer);
+        return t == null ? base : base.withTuning(t);
+    }
+}

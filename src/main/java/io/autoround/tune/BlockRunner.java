@@ -1,0 +1,103 @@
+package io.autoround.tune;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import io.autoround.model.nn.BlockContext;
+import io.autoround.model.nn.DecoderBlock;
+import io.autoround.model.nn.DecoderModel;
+import io.autoround.model.nn.LinearLayer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs decoder blocks on cached calibration activations [n, seq, hidden] in micro-batches without gradients,
+ * with one attention context per micro-batch size, freeing every intermediate. Also adapts a block to the tuner.
+ */
+public final class BlockRunner implements AutoCloseable {
+    private final DecoderModel model;
+    private final NDManager manager;
+    private final int seq;
+    private final Map<Integer, BlockContext> contexts = new HashMap<>();
+
+    public BlockRunner(DecoderModel model, NDManager manager, int seq) {
+        this.model = model;
+        this.manager = manager;
+        this.seq = seq;
+    }
+
+    /** The causal context for a micro-batch of {@code batch} full-length samples. */
+    public BlockContext context(int batch) {
+        return contexts.computeIfAbsent(batch, b -> {
+            BlockContext ctx = model.context(manager, b, seq, null);
+            // contexts outlive the NDScope of the forward that first needed them
+            for (NDArray a : new NDArray[] {ctx.mask(), ctx.cos(), ctx.sin()}) {
+                if (a != null) {
+                    NDScope.unregister(a);
+                }
+            }
+            return ctx;
+        });
+    }
+
+    /** block(x) for all samples, {@code micro} at a time; the result lives on the runner's manager. */
+    public NDArray run(DecoderBlock block, NDArray x, int micro) {
+        int n = Math.toIntExact(x.getShape().get(0));
+        List<NDArray> parts = new ArrayList<>();
+        for (int start = 0; start < n; start += micro) {
+            int end = Math.min(n, start + micro);
+            try (NDScope scope = new NDScope()) {
+                NDArray out = block.forward(x.get(start + ":" + end), context(end - start));
+                NDScope.unregister(out);
+                out.attach(manager);
+                parts.add(out);
+            }
+        }
+        NDArray all = parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 0);
+        if (parts.size() > 1) {
+            parts.forEach(NDArray::close);
+        }
+        return all;
+    }
+
+    /** The tuner's view of a block: its quantized Linears, forwarded with replacement weights. */
+    public TunableBlock tunable(DecoderBlock block, List<String> linearNames) {
+        return new TunableBlock() {
+            @Override
+            public List<String> linearNames() {
+                return linearNames;
+            }
+
+            @Override
+            public NDArray weight(String name) {
+                return block.linear(name).originalWeight();
+            }
+
+            @Override
+            public NDArray forward(NDArray hidden, Map<String, NDArray> weights) {
+                Map<String, LinearLayer> touched = new LinkedHashMap<>();
+                weights.forEach((name, w) -> {
+                    LinearLayer l = block.linear(name);
+                    l.setWeightOverride(w);
+                    touched.put(name, l);
+                });
+                try {
+                    return block.forward(hidden, context(Math.toIntExact(hidden.getShape().get(0))));
+                } finally {
+                    touched.values().forEach(LinearLayer::clearOverride);
+                }
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        contexts.values().forEach(BlockContext::close);
+        contexts.clear();
+    }
+}
