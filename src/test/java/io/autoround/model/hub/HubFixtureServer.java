@@ -25,12 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 302 LFS files to a separate "CDN" server with X-Linked-Etag/X-Linked-Size/X-Repo-Commit, git-oid ETags for
  * regular files) and in the ModelScope protocol (repo/files, repo/tree paging, repo?FilePath=). Both support
  * {@code Range}. Knobs: a required token, cutting the connection of a download after N bytes, corrupting a
- * file's served bytes, renamed-repo relative redirects. Every request is recorded.
+ * file's served bytes, renamed-repo relative redirects. Every request is recorded. Public so tests of other
+ * packages (hub calibration datasets) serve their repos from it too.
  */
-final class HubFixtureServer implements AutoCloseable {
+public final class HubFixtureServer implements AutoCloseable {
 
     /** One recorded request. */
-    record Request(String server, String method, String target, String range, String authorization) {
+    public record Request(String server, String method, String target, String range, String authorization) {
     }
 
     private record Repo(String commit, Map<String, byte[]> files) {
@@ -49,7 +50,7 @@ final class HubFixtureServer implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile String requiredToken;
 
-    HubFixtureServer() throws IOException {
+    public HubFixtureServer() throws IOException {
         hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         cdn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hub.createContext("/", ex -> handle("hub", ex));
@@ -59,12 +60,12 @@ final class HubFixtureServer implements AutoCloseable {
     }
 
     /** Base URL of the hub server. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + hub.getAddress().getPort();
     }
 
     /** Adds a repo; {@code key} is e.g. {@code models/org/name} or {@code datasets/org/name}. */
-    void addRepo(RepoType type, String id, String commit, Map<String, byte[]> files) {
+    public void addRepo(RepoType type, String id, String commit, Map<String, byte[]> files) {
         repos.put(type.plural() + "/" + id, new Repo(commit, new LinkedHashMap<>(files)));
         files.forEach((path, bytes) -> blobsBySha.put(sha256(bytes), bytes));
     }
@@ -75,7 +76,7 @@ final class HubFixtureServer implements AutoCloseable {
     }
 
     /** Every request must carry {@code Authorization: Bearer token} (null: no check). */
-    void requireToken(String token) {
+    public void requireToken(String token) {
         requiredToken = token;
     }
 
@@ -94,11 +95,11 @@ final class HubFixtureServer implements AutoCloseable {
     }
 
     /** All requests so far. */
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    void clearRequests() {
+    public void clearRequests() {
         requests.clear();
     }
 
