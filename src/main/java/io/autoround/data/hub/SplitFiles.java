@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * <li>a folder named {@code {split}} ({@code {config}/{split}/0000.parquet}) or a file {@code {split}.{ext}};</li>
  * <li>the split's keywords (train: train/training; validation: validation/valid/dev/val; test:
  * test/testing/eval/evaluation; any other split: its own name) in a file or folder name, delimited by
- * {@code - . _ space digits} or the name's ends;</li>
+ * {@code - . _ space digits} or the name's ends (a sharded file counts only for the split it names);</li>
  * <li>when no file names any split at all, every data file belongs to {@code train}.</li>
  * </ol>
  * When the matches fall under several top-level folders (configs, e.g. mbpp's {@code full/} and {@code sanitized/}),
@@ -119,19 +119,25 @@ public final class SplitFiles {
     }
 
     private static List<String> byKeyword(List<String> files, String split) {
+        List<String> keywords = KEYWORDS.getOrDefault(split, List.of(split)).stream()
+                .map(k -> k.toLowerCase(Locale.ROOT)).toList();
         List<Pattern> patterns = new ArrayList<>();
-        for (String k : KEYWORDS.getOrDefault(split, List.of(split))) {
-            // Delimited by '-', '.', ' ', digits or '_' (but not '_' + letter: train_sft is not train).
-            patterns.add(Pattern.compile("(^|.*[-._ 0-9])" + Pattern.quote(k.toLowerCase(Locale.ROOT))
-                    + "([-. 0-9].*|_[^a-z].*|_|$)"));
+        for (String k : keywords) {
+            patterns.add(Pattern.compile("(^|.*[-._ 0-9])" + Pattern.quote(k) + "([-._ 0-9].*|$)"));
         }
         List<String> out = new ArrayList<>();
         for (String f : files) {
             String lower = f.toLowerCase(Locale.ROOT);
+            Matcher shard = SHARD.matcher(fileName(lower));
             boolean match = false;
-            for (String segment : lower.split("/")) {
-                for (Pattern p : patterns) {
-                    match |= p.matcher(segment).matches();
+            if (shard.matches()) {
+                // A sharded file names its split exactly: train_sft-00000-of-00003 is not "train".
+                match = keywords.contains(shard.group(1));
+            } else {
+                for (String segment : lower.split("/")) {
+                    for (Pattern p : patterns) {
+                        match |= p.matcher(segment).matches();
+                    }
                 }
             }
             if (match) {
