@@ -5,6 +5,7 @@ import io.autoround.model.hub.HubClient;
 import io.autoround.model.hub.HubException;
 import io.autoround.model.hub.HubPlatform;
 import io.autoround.model.hub.HubSettings;
+import io.autoround.model.hub.RepoId;
 import io.autoround.model.hub.RepoType;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import java.util.Set;
 /**
  * Calibration text from hub datasets: resolves the name with {@link HubDatasetRegistry}, lists the dataset repo,
  * picks the requested splits' data files by the hub's naming conventions ({@link SplitFiles}), downloads only those
- * into the hub cache through {@link HubClient}, and reads the text column(s) with DuckDB.
+ * into the hub cache through {@link HubClient}, and reads the text column(s) with DuckDB. A repo with no data
+ * files on its default branch is read from the hub's {@value #PARQUET_REVISION} branch.
  *
  * <p>Failures: an unreachable hub, or offline mode without the files cached, raise
  * {@link HubUnavailableException} so calibration falls back to the embedded corpus (and says so). A dataset the user
@@ -26,6 +28,9 @@ import java.util.Set;
  * except for the default dataset, which also falls back.
  */
 public final class HubDatasets implements HubDatasetLoader, AutoCloseable {
+
+    /** The branch where the Hugging Face hub keeps every dataset converted to parquet. */
+    public static final String PARQUET_REVISION = "refs/convert/parquet";
 
     private final HubClient huggingFace;
     private final HubClient modelScope;
@@ -60,9 +65,10 @@ public final class HubDatasets implements HubDatasetLoader, AutoCloseable {
         }
         HubClient client = entry.platform() == HubPlatform.MODELSCOPE ? modelScope : huggingFace;
         try {
-            List<String> files = filesOf(client, entry, wanted, name);
-            Path snapshot = client.snapshot(entry.repoId(), RepoType.DATASET, null, exactPatterns(files));
-            List<Path> local = files.stream().map(snapshot::resolve).toList();
+            Selection chosen = filesOf(client, entry, wanted, name);
+            Path snapshot = client.snapshot(entry.repoId(), RepoType.DATASET, chosen.revision(),
+                    exactPatterns(chosen.files()));
+            List<Path> local = chosen.files().stream().map(snapshot::resolve).toList();
             List<String> texts = DatasetFileReader.read(local, entry.text(), entry.maxRows(), entry.repoId());
             if (texts.isEmpty()) {
                 throw new IllegalArgumentException("dataset " + entry.repoId() + " split(s) " + wanted
@@ -74,9 +80,36 @@ public final class HubDatasets implements HubDatasetLoader, AutoCloseable {
         }
     }
 
-    /** The data files of every wanted split, at most {@code maxShards} each. */
-    private List<String> filesOf(HubClient client, HubDatasetEntry entry, List<String> wanted, String name) {
-        List<String> repoFiles = client.listFiles(entry.repoId(), RepoType.DATASET, null);
+    /** Files to read and the revision holding them (null = the default branch). */
+    private record Selection(String revision, List<String> files) {
+    }
+
+    /**
+     * The data files of every wanted split, at most {@code maxShards} each. A repo without data files on its
+     * default branch (a loading script, raw archives) is read from the hub's auto-converted parquet branch.
+     */
+    private Selection filesOf(HubClient client, HubDatasetEntry entry, List<String> wanted, String name) {
+        String revision = null;
+        if (client.settings().offline() && isCached(client, entry, PARQUET_REVISION)
+                && !isCached(client, entry, client.settings().platform().defaultRevision())) {
+            revision = PARQUET_REVISION;
+        }
+        List<String> repoFiles = client.listFiles(entry.repoId(), RepoType.DATASET, revision);
+        if (revision == null && SplitFiles.dataFiles(repoFiles).isEmpty()
+                && client.settings().platform() == HubPlatform.HUGGING_FACE) {
+            revision = PARQUET_REVISION;
+            List<String> mainFiles = repoFiles;
+            try {
+                repoFiles = client.listFiles(entry.repoId(), RepoType.DATASET, revision);
+            } catch (HubException e) {
+                if (e.kind() != HubException.Kind.NOT_FOUND) {
+                    throw e;
+                }
+                throw new IllegalArgumentException("dataset '" + name + "' (" + entry.repoId() + ") has no parquet,"
+                        + " json, jsonl or csv data files (files: " + sample(mainFiles) + ") and no "
+                        + PARQUET_REVISION + " branch to read instead", e);
+            }
+        }
         Set<String> chosen = new LinkedHashSet<>();
         for (String split : wanted) {
             List<String> files = SplitFiles.select(repoFiles, split, entry.config());
@@ -96,7 +129,11 @@ public final class HubDatasets implements HubDatasetLoader, AutoCloseable {
             }
             chosen.addAll(files);
         }
-        return new ArrayList<>(chosen);
+        return new Selection(revision, new ArrayList<>(chosen));
+    }
+
+    private static boolean isCached(HubClient client, HubDatasetEntry entry, String revision) {
+        return client.cache().cachedSnapshot(new RepoId(entry.repoId()), RepoType.DATASET, revision).isPresent();
     }
 
     private RuntimeException failure(HubException e, String name, HubDatasetEntry entry) {

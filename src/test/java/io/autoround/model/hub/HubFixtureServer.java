@@ -42,6 +42,7 @@ public final class HubFixtureServer implements AutoCloseable {
     private final HttpServer hub;
     private final HttpServer cdn;
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
+    private final Map<String, Repo> revisions = new ConcurrentHashMap<>();
     private final Map<String, String> aliases = new ConcurrentHashMap<>();
     private final Map<String, byte[]> blobsBySha = new ConcurrentHashMap<>();
     private final Map<String, Long> cutAfter = new ConcurrentHashMap<>();
@@ -68,6 +69,33 @@ public final class HubFixtureServer implements AutoCloseable {
     public void addRepo(RepoType type, String id, String commit, Map<String, byte[]> files) {
         repos.put(type.plural() + "/" + id, new Repo(commit, new LinkedHashMap<>(files)));
         files.forEach((path, bytes) -> blobsBySha.put(sha256(bytes), bytes));
+    }
+
+    /**
+     * Adds another revision of a repo (e.g. the hub's {@code refs/convert/parquet} branch), listed under
+     * {@code revision} and resolvable by its own commit.
+     */
+    public void addRevision(RepoType type, String id, String revision, String commit, Map<String, byte[]> files) {
+        revisions.put(type.plural() + "/" + id + "@" + revision, new Repo(commit, new LinkedHashMap<>(files)));
+        files.forEach((path, bytes) -> blobsBySha.put(sha256(bytes), bytes));
+    }
+
+    /** The repo as listed under {@code rev} (main, its commit, or an added revision name or commit), or null. */
+    private Repo atRevision(String key, String rev) {
+        Repo main = repos.get(key);
+        if (main != null && (rev.equals("main") || rev.equals(main.commit()))) {
+            return main;
+        }
+        Repo named = revisions.get(key + "@" + rev);
+        if (named != null) {
+            return named;
+        }
+        for (Map.Entry<String, Repo> e : revisions.entrySet()) {
+            if (e.getKey().startsWith(key + "@") && e.getValue().commit().equals(rev)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     /** Requests for {@code oldId} are redirected (relative 307) to {@code newId}, like a renamed hub repo. */
@@ -169,12 +197,12 @@ public final class HubFixtureServer implements AutoCloseable {
         if (redirectAlias(ex, key, rest.substring(key.length()), "/api/")) {
             return;
         }
-        Repo repo = repos.get(key);
-        if (repo == null || at < 0) {
+        if (at < 0 || (repos.get(key) == null && atRevision(key, rev) == null)) {
             notFound(ex, "RepoNotFound", "Repository not found");
             return;
         }
-        if (!rev.equals("main") && !rev.equals(repo.commit())) {
+        Repo repo = atRevision(key, rev);
+        if (repo == null) {
             notFound(ex, "RevisionNotFound", "Invalid rev id: " + rev);
             return;
         }
@@ -198,16 +226,16 @@ public final class HubFixtureServer implements AutoCloseable {
         if (redirectAlias(ex, key, typed.substring(at), prefix)) {
             return;
         }
-        Repo repo = repos.get(key);
         String revAndPath = typed.substring(at + "/resolve/".length());
         int slash = revAndPath.indexOf('/');
         String rev = revAndPath.substring(0, slash);
         String file = revAndPath.substring(slash + 1);
-        if (repo == null) {
+        if (repos.get(key) == null) {
             notFound(ex, "RepoNotFound", "Repository not found");
             return;
         }
-        if (!rev.equals("main") && !rev.equals(repo.commit())) {
+        Repo repo = atRevision(key, rev);
+        if (repo == null) {
             notFound(ex, "RevisionNotFound", "Invalid rev id: " + rev);
             return;
         }
