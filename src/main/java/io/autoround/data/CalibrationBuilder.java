@@ -105,7 +105,7 @@ public final class CalibrationBuilder {
             throw new IllegalArgumentException("calibration file " + p + ": unsupported type (use .txt, .json or .jsonl)");
         }
         try {
-            List<String> records = new ArrayList<>(hub.load(name, e.splits("train")));
+            List<String> records = new ArrayList<>(hub.load(name, e.requestedSplits()));
             Collections.shuffle(records, rng);
             return fromRecords(records, e.concat(), seqlen, want);
         } catch (HubDatasetLoader.HubUnavailableException ex) {

@@ -35,6 +35,11 @@ public final class DatasetSpec {
             return v == null ? List.of(dflt) : List.of(v.split("\\+"));
         }
 
+        /** Splits requested with {@code split=a+b}, or an empty list when none was requested. */
+        public List<String> requestedSplits() {
+            return options.containsKey("split") ? splits("") : List.of();
+        }
+
         /** {@code concat} or {@code concat=true}. */
         public boolean concat() {
             String v = options.get("concat");

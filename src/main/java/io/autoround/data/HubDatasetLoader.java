@@ -6,6 +6,8 @@ import java.util.List;
 public interface HubDatasetLoader {
 
     /**
+     * @param name dataset name as the user wrote it (registered name, alias or hub id)
+     * @param splits splits to read; empty = the dataset's default split(s)
      * @return the records' text
      * @throws HubUnavailableException when the hub cannot be reached or the dataset is not cached
      */

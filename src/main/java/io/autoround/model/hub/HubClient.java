@@ -104,6 +104,48 @@ public final class HubClient implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Paths of the files of {@code repoId} at {@code revision}, '/'-separated: the hub's listing when online; the
+     * files of the cached snapshot when offline or when the hub cannot be reached and the revision was cached.
+     * Lets callers pick files by name (e.g. a dataset split's shards) before downloading them.
+     *
+     * @param revision branch, tag or commit; null = the platform default
+     */
+    public List<String> listFiles(String repoId, RepoType type, String revision) {
+        RepoId repo = new RepoId(repoId);
+        String rev = revision == null || revision.isBlank() ? settings.platform().defaultRevision() : revision;
+        String what = HubProtocol.describe(repo, type, rev);
+        if (settings.offline()) {
+            return cachedFiles(cache.cachedSnapshot(repo, type, rev).orElseThrow(() -> new HubException(
+                    HubException.Kind.NOT_CACHED, what + " is not in the hub cache " + settings.cacheDir()
+                            + " and HF_HUB_OFFLINE is set: download it once with network access")));
+        }
+        try {
+            return protocol.list(repo, type, rev).files().stream().map(RemoteFile::path).toList();
+        } catch (HubException e) {
+            Optional<Path> cached = cache.cachedSnapshot(repo, type, rev);
+            if (e.kind() == HubException.Kind.NETWORK && cached.isPresent()) {
+                progress.notice("Hub not reachable (" + e.getMessage() + "); listing the cached snapshot "
+                        + cached.get());
+                return cachedFiles(cached.get());
+            }
+            throw e;
+        }
+    }
+
+    /** Files present in a snapshot folder (links resolving to blobs), skipping our own hidden temp entries. */
+    private static List<String> cachedFiles(Path snapshot) {
+        try (var walk = Files.walk(snapshot)) {
+            return walk.filter(p -> !p.equals(snapshot) && HubCache.isPresent(p)
+                            && !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p))
+                    .map(p -> snapshot.relativize(p).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the cached snapshot " + snapshot, e);
+        }
+    }
+
     /** Resolves the revision, downloads the wanted files, records the ref and returns the snapshot folder. */
     private Path fetch(String repoId, RepoType type, String revision, Predicate<String> wantedPath,
             String wantedDescription) {

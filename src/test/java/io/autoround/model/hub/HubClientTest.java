@@ -251,4 +251,29 @@ class HubClientTest {
         assertEquals(HubException.Kind.NOT_FOUND, missing.kind());
         assertTrue(missing.getMessage().contains("is named 'data/test.jsonl'"), missing.getMessage());
     }
+
+    @Test
+    void listFilesGivesTheHubListingOnlineAndTheCachedFilesOffline() throws IOException {
+        assertEquals(List.copyOf(files.keySet()), client().listFiles(REPO, RepoType.MODEL, null).stream().sorted()
+                .toList());
+        client().snapshot(REPO, RepoType.MODEL, null, List.of("config.json", "tokenizer.json"));
+        server.clearRequests();
+
+        HubSettings offline = HubTestSupport.hfSettings(server.endpoint(), cache, Map.of("HF_HUB_OFFLINE", "1"));
+        assertEquals(List.of("config.json", "tokenizer.json"),
+                HubTestSupport.quietClient(offline, 1).listFiles(REPO, RepoType.MODEL, null));
+        assertTrue(server.requests().isEmpty(), "offline listing made no request");
+
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        HubSettings down = HubTestSupport.hfSettings("http://127.0.0.1:" + closedPort, cache, Map.of());
+        assertEquals(List.of("config.json", "tokenizer.json"),
+                HubTestSupport.quietClient(down, 1).listFiles(REPO, RepoType.MODEL, null),
+                "an unreachable hub falls back to the cached snapshot");
+        HubException notCached = assertThrows(HubException.class, () -> HubTestSupport.quietClient(offline, 1)
+                .listFiles("autoround-test/other", RepoType.MODEL, null));
+        assertEquals(HubException.Kind.NOT_CACHED, notCached.kind());
+    }
 }

@@ -25,12 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 302 LFS files to a separate "CDN" server with X-Linked-Etag/X-Linked-Size/X-Repo-Commit, git-oid ETags for
  * regular files) and in the ModelScope protocol (repo/files, repo/tree paging, repo?FilePath=). Both support
  * {@code Range}. Knobs: a required token, cutting the connection of a download after N bytes, corrupting a
- * file's served bytes, renamed-repo relative redirects. Every request is recorded.
+ * file's served bytes, renamed-repo relative redirects. Every request is recorded. Public so tests of other
+ * packages (hub calibration datasets) serve their repos from it too.
  */
-final class HubFixtureServer implements AutoCloseable {
+public final class HubFixtureServer implements AutoCloseable {
 
     /** One recorded request. */
-    record Request(String server, String method, String target, String range, String authorization) {
+    public record Request(String server, String method, String target, String range, String authorization) {
     }
 
     private record Repo(String commit, Map<String, byte[]> files) {
@@ -41,6 +42,7 @@ final class HubFixtureServer implements AutoCloseable {
     private final HttpServer hub;
     private final HttpServer cdn;
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
+    private final Map<String, Repo> revisions = new ConcurrentHashMap<>();
     private final Map<String, String> aliases = new ConcurrentHashMap<>();
     private final Map<String, byte[]> blobsBySha = new ConcurrentHashMap<>();
     private final Map<String, Long> cutAfter = new ConcurrentHashMap<>();
@@ -49,7 +51,7 @@ final class HubFixtureServer implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile String requiredToken;
 
-    HubFixtureServer() throws IOException {
+    public HubFixtureServer() throws IOException {
         hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         cdn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hub.createContext("/", ex -> handle("hub", ex));
@@ -59,14 +61,41 @@ final class HubFixtureServer implements AutoCloseable {
     }
 
     /** Base URL of the hub server. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + hub.getAddress().getPort();
     }
 
     /** Adds a repo; {@code key} is e.g. {@code models/org/name} or {@code datasets/org/name}. */
-    void addRepo(RepoType type, String id, String commit, Map<String, byte[]> files) {
+    public void addRepo(RepoType type, String id, String commit, Map<String, byte[]> files) {
         repos.put(type.plural() + "/" + id, new Repo(commit, new LinkedHashMap<>(files)));
         files.forEach((path, bytes) -> blobsBySha.put(sha256(bytes), bytes));
+    }
+
+    /**
+     * Adds another revision of a repo (e.g. the hub's {@code refs/convert/parquet} branch), listed under
+     * {@code revision} and resolvable by its own commit.
+     */
+    public void addRevision(RepoType type, String id, String revision, String commit, Map<String, byte[]> files) {
+        revisions.put(type.plural() + "/" + id + "@" + revision, new Repo(commit, new LinkedHashMap<>(files)));
+        files.forEach((path, bytes) -> blobsBySha.put(sha256(bytes), bytes));
+    }
+
+    /** The repo as listed under {@code rev} (main, its commit, or an added revision name or commit), or null. */
+    private Repo atRevision(String key, String rev) {
+        Repo main = repos.get(key);
+        if (main != null && (rev.equals("main") || rev.equals(main.commit()))) {
+            return main;
+        }
+        Repo named = revisions.get(key + "@" + rev);
+        if (named != null) {
+            return named;
+        }
+        for (Map.Entry<String, Repo> e : revisions.entrySet()) {
+            if (e.getKey().startsWith(key + "@") && e.getValue().commit().equals(rev)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     /** Requests for {@code oldId} are redirected (relative 307) to {@code newId}, like a renamed hub repo. */
@@ -75,7 +104,7 @@ final class HubFixtureServer implements AutoCloseable {
     }
 
     /** Every request must carry {@code Authorization: Bearer token} (null: no check). */
-    void requireToken(String token) {
+    public void requireToken(String token) {
         requiredToken = token;
     }
 
@@ -94,11 +123,11 @@ final class HubFixtureServer implements AutoCloseable {
     }
 
     /** All requests so far. */
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    void clearRequests() {
+    public void clearRequests() {
         requests.clear();
     }
 
@@ -168,12 +197,12 @@ final class HubFixtureServer implements AutoCloseable {
         if (redirectAlias(ex, key, rest.substring(key.length()), "/api/")) {
             return;
         }
-        Repo repo = repos.get(key);
-        if (repo == null || at < 0) {
+        if (at < 0 || (repos.get(key) == null && atRevision(key, rev) == null)) {
             notFound(ex, "RepoNotFound", "Repository not found");
             return;
         }
-        if (!rev.equals("main") && !rev.equals(repo.commit())) {
+        Repo repo = atRevision(key, rev);
+        if (repo == null) {
             notFound(ex, "RevisionNotFound", "Invalid rev id: " + rev);
             return;
         }
@@ -197,16 +226,16 @@ final class HubFixtureServer implements AutoCloseable {
         if (redirectAlias(ex, key, typed.substring(at), prefix)) {
             return;
         }
-        Repo repo = repos.get(key);
         String revAndPath = typed.substring(at + "/resolve/".length());
         int slash = revAndPath.indexOf('/');
         String rev = revAndPath.substring(0, slash);
         String file = revAndPath.substring(slash + 1);
-        if (repo == null) {
+        if (repos.get(key) == null) {
             notFound(ex, "RepoNotFound", "Repository not found");
             return;
         }
-        if (!rev.equals("main") && !rev.equals(repo.commit())) {
+        Repo repo = atRevision(key, rev);
+        if (repo == null) {
             notFound(ex, "RevisionNotFound", "Invalid rev id: " + rev);
             return;
         }
