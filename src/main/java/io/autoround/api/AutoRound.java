@@ -29,11 +29,12 @@ public final class AutoRound {
     private final QuantizeOptions options;
     private final PrintStream log;
     private ProgressListener listener = new ProgressListener() {};
-    private HubDatasetLoader datasets = HubDatasetLoaders.system();
+    private HubDatasetLoader datasets;
 
     public AutoRound(QuantizeOptions options, PrintStream log) {
         this.options = options;
         this.log = log;
+        this.datasets = HubDatasetLoaders.system(log);
     }
 
     /** Receives progress events (and can cancel the run). */
