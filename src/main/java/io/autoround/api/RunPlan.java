@@ -83,7 +83,7 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         if (!modelFree) {
             int iters = options.itersOrDefault();
             if (iters == 0) {
-                eo = eo.withTuning("iters", 0).withTuning("enable_quanted_input", false);
+                eo = ExportOptions.rtn(); // the reference's RTN config serializes no iters, only enable_quanted_input
             } else {
                 eo = eo.withTuning("iters", iters).withTuning("nsamples", options.nsamplesOrDefault())
                         .withTuning("seqlen", options.seqlenOrDefault()).withTuning("batch_size", options.batchSizeOrDefault())
