@@ -20,6 +20,9 @@ final class DemoRun {
         if (o.dataset == null) {
             o.dataset = "embedded";
         }
+        if (o.seqlen == null) {
+            o.seqlen = 256; // keeps the demo to a minute or two on a laptop CPU; --seqlen overrides
+        }
         if (!outputDirGiven) {
             o.overwrite = true; // the demo's own default folder is replaced on every run
         }

@@ -39,6 +39,11 @@ public final class SignRoundBlockTuner {
      */
     public BlockTuningResult tune(TunableBlock block, Map<String, QuantScheme> schemes, NDArray inputs, NDArray targets,
             NDArray mask, IntConsumer onIteration) {
+        // PyTorch's grad mode is per thread and DJL turns it off only on the thread that loaded the engine; the
+        // in-place parameter updates below need it off on whatever thread runs the tuning (e.g. a service worker).
+        if ("PyTorch".equals(inputs.getManager().getEngine().getEngineName())) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
         NDManager manager = inputs.getManager().newSubManager();
         try (manager) {
             List<LinearTuningParams> params = new ArrayList<>();
@@ -56,6 +61,10 @@ public final class SignRoundBlockTuner {
             int global = Math.min(n, micro * settings.gradientAccumulateSteps());
             IndexSampler sampler = new IndexSampler(n, global, settings.seed());
             double rtnLoss = evaluate(block, params, inputs, targets, mask, micro);
+            if (!Double.isFinite(rtnLoss)) {
+                throw new ArithmeticException("block output is " + rtnLoss + " on the calibration data (NaN/Inf in the "
+                        + "weights or activations of " + block.linearNames().get(0) + "'s block); refusing to tune it");
+            }
             double bestLoss = Double.POSITIVE_INFINITY;
             int bestIter = -1;
             Map<String, TunedLinear> best = snapshot(params);

@@ -106,9 +106,11 @@ class ExportBadInputTest {
         UnsupportedSchemeException gptq = assertThrows(UnsupportedSchemeException.class,
                 () -> ExporterRegistry.get("auto_gptq").validate(plan(tmp.resolve("o3"), mx, ExportOptions.rtn())));
         assertTrue(gptq.getMessage().contains("data_type 'mx_fp' is not int"), gptq.getMessage());
-        QuantScheme g100 = QuantScheme.weightOnlyInt(4, 100, true);
+        // GPTQ-style packing stores a partial last group (ceil(K/G) scale rows, as the reference); AWQ cannot
+        ExporterRegistry.get("auto_round").validate(plan(tmp.resolve("o4"), QuantScheme.weightOnlyInt(4, 100, true), ExportOptions.rtn()));
+        QuantScheme g100 = QuantScheme.weightOnlyInt(4, 100, false);
         UnsupportedSchemeException group = assertThrows(UnsupportedSchemeException.class,
-                () -> ExporterRegistry.get("auto_round").validate(plan(tmp.resolve("o4"), g100, ExportOptions.rtn())));
+                () -> ExporterRegistry.get("auto_awq").validate(plan(tmp.resolve("o4"), g100, ExportOptions.rtn())));
         assertTrue(group.getMessage().contains("not a multiple of group_size 100"), group.getMessage());
         ExportPlan unknownLayer = new ExportPlan(ExportTestSupport.source(), tmp.resolve("o5"), W4,
                 java.util.Map.of("model.layers.9.mlp.up_proj", W4), ExportOptions.rtn());
