@@ -2,6 +2,7 @@ package io.autoround.app.jobs;
 
 import io.autoround.api.BlockReport;
 import io.autoround.api.ProgressListener;
+import java.util.concurrent.CancellationException;
 
 /**
  * Bridges the core's progress callbacks to a job: updates its state, journals finished blocks, publishes events
@@ -28,6 +29,10 @@ final class JobProgress implements ProgressListener {
 
     @Override
     public void iteration(int block, int it, int iters) {
+        if (job.cancelRequested()) {
+            // the core polls cancelled() between blocks; stopping here makes a cancel take one iteration, not one block
+            throw new CancellationException("quantization cancelled");
+        }
         job.iteration(block, it);
         long now = System.nanoTime();
         if (now - lastIterationEvent >= ITERATION_EVENT_GAP_NANOS || it == iters - 1) {

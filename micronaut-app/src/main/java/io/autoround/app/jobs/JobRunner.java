@@ -94,13 +94,17 @@ public class JobRunner implements AutoCloseable {
         store.persist(job);
         events.publish(JobEvent.snapshot(job.view()));
         try {
+            // PyTorch's grad mode is per thread and DJL turns it off only on the thread that loaded the engine;
+            // the tuner's in-place updates of leaf tensors need it off here too.
+            ai.djl.engine.Engine.getEngine("PyTorch");
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
             Files.createDirectories(logDir);
             try (PrintStream log = new PrintStream(new FileOutputStream(logFile(job.id()).toFile(), true), true,
                     StandardCharsets.UTF_8)) {
                 QuantizationReport report = new AutoRound(o, log).withListener(new JobProgress(job, store, events))
                         .quantizeAndSave();
                 List<String> outs = report.outputs().stream()
-                        .map(p -> dir.relativize(p.toAbsolutePath().normalize()).toString()).toList();
+                        .map(p -> relative(dir, p)).toList();
                 job.succeed(outs, report);
                 store.persist(job);
                 events.publish(JobEvent.snapshot(job.view()));
@@ -113,6 +117,12 @@ public class JobRunner implements AutoCloseable {
             FileTrees.deleteQuietly(dir);
             end(job, JobState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
         }
+    }
+
+    /** An output folder relative to the job's folder; "." when the checkpoint is the job's folder itself. */
+    private static String relative(Path dir, Path out) {
+        String r = dir.relativize(out.toAbsolutePath().normalize()).toString();
+        return r.isEmpty() ? "." : r;
     }
 
     private void end(Job job, JobState state, String why) {

@@ -30,4 +30,12 @@ import java.util.Map;
 public record JobView(String id, JobState state, @Nullable String phase, Map<String, Object> options, String createdAt,
         @Nullable String startedAt, @Nullable String finishedAt, @Nullable String algorithm, @Nullable Integer currentBlock,
         @Nullable Integer iteration, @Nullable Integer iters, List<BlockProgress> blocksDone, @Nullable Integer blocksTotal,
-        List<String> outputs, @Nullable String error, @Nullable Double seconds) {}
+        List<String> outputs, @Nullable String error, @Nullable Double seconds) {
+
+    /** Records written with empty collections omitted still read back as empty collections. */
+    public JobView {
+        options = options == null ? Map.of() : options;
+        blocksDone = blocksDone == null ? List.of() : blocksDone;
+        outputs = outputs == null ? List.of() : outputs;
+    }
+}

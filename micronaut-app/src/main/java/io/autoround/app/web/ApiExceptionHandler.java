@@ -14,7 +14,7 @@ import jakarta.inject.Singleton;
 public class ApiExceptionHandler implements ExceptionHandler<ApiException, HttpResponse<ErrorBody>> {
     @Override
     public HttpResponse<ErrorBody> handle(HttpRequest request, ApiException e) {
-        return HttpResponse.<ErrorBody>status(e.status())
+        return HttpResponse.<ErrorBody>status(e.status()).contentType(io.micronaut.http.MediaType.APPLICATION_JSON_TYPE)
                 .body(new ErrorBody(e.status().getCode(), e.getMessage(), e.errors()));
     }
 }

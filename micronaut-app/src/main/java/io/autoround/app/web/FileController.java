@@ -53,7 +53,7 @@ public class FileController {
             range = ByteRange.parse(request.getHeaders().get(HttpHeaders.RANGE), size);
         } catch (ByteRange.Unsatisfiable e) {
             return HttpResponse.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-                    .header(HttpHeaders.CONTENT_RANGE, "bytes */" + size)
+                    .header(HttpHeaders.CONTENT_RANGE, "bytes */" + size).contentType(MediaType.APPLICATION_JSON_TYPE)
                     .body(new ErrorBody(416, "range not satisfiable: the file has " + size + " bytes", List.of()));
         }
         long first = range == null ? 0 : range.first();
