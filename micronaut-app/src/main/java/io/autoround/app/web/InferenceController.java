@@ -68,7 +68,7 @@ public class InferenceController {
             }
             long[] out = new GreedyGenerator(m.model()).generate(ids, maxNew, stops);
             String completion = m.tokenizer().decode(Arrays.copyOfRange(out, ids.length, out.length));
-            return new Generation(dir.getFileName().toString(), backend.name(), prompt, completion, ids.length,
+            return new Generation(dir.normalize().getFileName().toString(), backend.name(), prompt, completion, ids.length,
                     out.length - ids.length, (System.nanoTime() - t0) / 1e9);
         });
     }
@@ -94,7 +94,7 @@ public class InferenceController {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badField("text", e.getMessage());
             }
-            return new PerplexityResult(dir.getFileName().toString(), backend.name(), r.perplexity(), r.meanNll(),
+            return new PerplexityResult(dir.normalize().getFileName().toString(), backend.name(), r.perplexity(), r.meanNll(),
                     r.scoredTokens(), r.windows(), seqlen, (System.nanoTime() - t0) / 1e9);
         });
     }
