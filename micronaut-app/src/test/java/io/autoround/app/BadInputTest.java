@@ -96,6 +96,26 @@ class BadInputTest extends ServiceTestBase {
     }
 
     @Test
+    void modelsAndDatasetsUnderTheModelsRootAreAccepted() throws Exception {
+        Path models = base.resolve("models");
+        Path copy = Files.createDirectories(models.resolve("team").resolve("stories"));
+        try (var s = Files.list(io.autoround.api.DemoAssets.model())) {
+            for (Path f : s.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(models.resolve("calib.txt"), "The quick brown fox jumps over the lazy dog. ".repeat(200));
+        String rel = submit(http(), "{\"model\": \"team/stories\", \"iters\": 0, \"disable_opt_rtn\": true}");
+        String abs = submit(http(), "{\"model\": \"" + copy + "\", \"iters\": 1, \"nsamples\": 2, \"seqlen\": 16, "
+                + "\"dataset\": \"calib.txt\"}");
+        assertEquals("SUCCEEDED", awaitEnd(http(), rel, 120).get("state"));
+        java.util.Map<String, Object> tuned = awaitEnd(http(), abs, 120);
+        assertEquals("SUCCEEDED", tuned.get("state"), String.valueOf(tuned.get("error")));
+        String log = http().retrieve("/v1/jobs/" + abs + "/log");
+        assertTrue(log.contains("calib.txt"), log);
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void fileRoutesNeverLeaveTheJobFolder() throws Exception {
         String id = submit(http(), "{\"iters\": 0, \"disable_opt_rtn\": true}");

@@ -47,10 +47,13 @@ class RestartTest extends ServiceTestBase {
         // simulate a crash: a job journaled as running with a half-written output, then a torn last line
         Path journal = base.resolve("state").resolve("jobs.jsonl");
         String crashed = "00000000-0000-0000-0000-00000000dead";
+        String waiting = "00000000-0000-0000-0000-0000000queue";
         Files.createDirectories(outputRoot().resolve(crashed).resolve(".tmp-export"));
         Files.writeString(outputRoot().resolve(crashed).resolve(".tmp-export").resolve("part.bin"), "partial");
         Files.writeString(journal, "{\"id\":\"" + crashed + "\",\"state\":\"RUNNING\",\"options\":{\"iters\":0},"
                 + "\"created_at\":\"2026-01-01T00:00:00Z\",\"started_at\":\"2026-01-01T00:00:01Z\",\"blocks_done\":[],\"outputs\":[]}\n"
+                + "{\"id\":\"" + waiting + "\",\"state\":\"QUEUED\",\"options\":{\"iters\":0,\"disable_opt_rtn\":true,\"scheme\":\"W2A16\"},"
+                + "\"created_at\":\"2026-01-01T00:00:02Z\"}\n"
                 + "{\"id\":\"torn", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
         try (EmbeddedServer server = start(); HttpClient client = HttpClient.create(server.getURL())) {
@@ -63,11 +66,14 @@ class RestartTest extends ServiceTestBase {
             assertEquals("FAILED", dead.get("state"));
             assertEquals("the service stopped while this job was running", dead.get("error"));
             assertFalse(Files.exists(outputRoot().resolve(crashed)), "partial output of the crashed job is removed");
-            assertEquals(2, http.retrieve(HttpRequest.GET("/v1/jobs"), Argument.listOf(MAP)).size());
+            Map<String, Object> resumed = awaitEnd(http, waiting, 120);
+            assertEquals("SUCCEEDED", resumed.get("state"), "a job queued before the restart runs after it");
+            assertTrue(Files.isRegularFile(outputRoot().resolve(waiting).resolve("model.safetensors")));
+            assertEquals(3, http.retrieve(HttpRequest.GET("/v1/jobs"), Argument.listOf(MAP)).size());
         }
-        // the journal was compacted to one valid line per job
+        // compacted at the second start to one valid line per job, then appended to by the resumed job
         List<String> lines = Files.readAllLines(journal);
-        assertEquals(2, lines.size());
+        assertEquals(3, lines.stream().map(l -> l.substring(0, l.indexOf("\",\""))).distinct().count());
         assertTrue(lines.stream().allMatch(l -> l.startsWith("{") && l.endsWith("}")));
     }
 }

@@ -60,7 +60,7 @@ public class InferenceController {
         Path dir = targets.resolve(f);
         InferenceBackend backend = backends.select(backendName, dir);
         long t0 = System.nanoTime();
-        return cache.withModel(dir, backend, m -> {
+        return run(dir, backend, m -> {
             long[] ids = m.tokenizer().encode(prompt);
             Set<Long> stops = new HashSet<>();
             if (m.tokenizer().eosTokenId() != null) {
@@ -87,7 +87,7 @@ public class InferenceController {
         String corpus = text != null ? text : Files.readString(DemoAssets.evalText());
         InferenceBackend backend = backends.select(backendName, dir);
         long t0 = System.nanoTime();
-        return cache.withModel(dir, backend, m -> {
+        return run(dir, backend, m -> {
             Perplexity.Result r;
             try {
                 r = Perplexity.evaluate(m.model(), m.tokenizer(), corpus, Perplexity.Options.of(seqlen));
@@ -97,6 +97,20 @@ public class InferenceController {
             return new PerplexityResult(dir.normalize().getFileName().toString(), backend.name(), r.perplexity(), r.meanNll(),
                     r.scoredTokens(), r.windows(), seqlen, (System.nanoTime() - t0) / 1e9);
         });
+    }
+
+    /** Runs on the cached model; a folder the core cannot read as a model is the request's fault (400). */
+    private <T> T run(Path dir, InferenceBackend backend, java.util.function.Function<io.autoround.app.infer.LoadedModel, T> work) {
+        try {
+            return cache.withModel(dir, backend, work);
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (io.autoround.app.jobs.InputErrors.isBadInput(e)) {
+                throw ApiException.badField("model", "cannot run " + dir.normalize().getFileName() + ": " + e.getMessage());
+            }
+            throw e;
+        }
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
