@@ -113,6 +113,14 @@ class BadInputTest extends ServiceTestBase {
         assertEquals("SUCCEEDED", tuned.get("state"), String.valueOf(tuned.get("error")));
         String log = http().retrieve("/v1/jobs/" + abs + "/log");
         assertTrue(log.contains("calib.txt"), log);
+        // a folder that is not a model is the request's fault
+        Files.writeString(Files.createDirectories(models.resolve("broken")).resolve("config.json"), "{\"model_type\": \"nope\"}");
+        Failure broken = fails(http(), HttpRequest.POST("/v1/generate", Map.of("model", "broken")));
+        assertEquals(400, broken.status(), broken.body().toString());
+        assertTrue(broken.hasFieldError("model", "cannot run broken"), broken.body().toString());
+        Failure job = post("{\"model\": \"broken\"}");
+        assertEquals(400, job.status());
+        assertEquals("options", job.errors().get(0).get("field"), job.body().toString());
     }
 
     @Test
