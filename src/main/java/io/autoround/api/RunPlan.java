@@ -61,6 +61,7 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         }
         Algorithm algorithm = iters > 0 ? Algorithm.SIGN_ROUND
                 : OptRtnPolicy.usesOptimizedRtn(preset, scheme, o.disableOptRtn, 0) ? Algorithm.OPT_RTN : Algorithm.RTN;
+        checkImplemented(o, algorithm, layerSchemes);
         if (o.formats == null || o.formats.isEmpty()) {
             throw new IllegalArgumentException("no export format given");
         }
@@ -75,6 +76,34 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
             checkOutputFolder(t.outputDir(), o.overwrite);
         }
         return plan;
+    }
+
+    /** Options of the reference this port does not implement yet fail before any work, naming the option. */
+    private static void checkImplemented(QuantizeOptions o, Algorithm algorithm, Map<String, QuantScheme> layerSchemes) {
+        List<String> missing = new ArrayList<>();
+        if (o.nblocks != 1) {
+            missing.add("nblocks=" + o.nblocks + " (only 1)");
+        }
+        if (o.enableAlgExt) {
+            missing.add("enable_alg_ext (SignRoundV2)");
+        }
+        if (o.enableAdam) {
+            missing.add("enable_adam");
+        }
+        if (o.enableNormBiasTuning) {
+            missing.add("enable_norm_bias_tuning");
+        }
+        if (o.momentum != 0) {
+            missing.add("momentum");
+        }
+        if (algorithm == Algorithm.SIGN_ROUND) {
+            layerSchemes.values().stream().filter(s -> !s.keepsFullPrecision() && !"int".equals(s.dataType()))
+                    .map(QuantScheme::dataType).distinct()
+                    .forEach(dt -> missing.add("SignRound tuning of data type '" + dt + "' (use --iters 0)"));
+        }
+        if (!missing.isEmpty()) {
+            throw new UnsupportedOperationException("not implemented yet: " + String.join(", ", missing));
+        }
     }
 
     /** The exporter's view of this run for one target. */
