@@ -1,0 +1,95 @@
+package io.autoround.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.autoround.testutil.SharedData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Impossible requests fail before any work starts, with a message naming the problem, and leave nothing behind. */
+class RunPlanBadInputTest {
+    @TempDir
+    Path tmp;
+
+    private RuntimeException fails(Consumer<QuantizeOptions> change) {
+        QuantizeOptions o = new QuantizeOptions();
+        o.model = SharedData.golden("formats/source-qwen3").toString();
+        o.iters = 0;
+        o.disableOptRtn = true;
+        o.outputDir = tmp.resolve("out").toString();
+        change.accept(o);
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> new AutoRound(o, new PrintStream(new ByteArrayOutputStream())).quantizeAndSave());
+        assertFalse(Files.exists(tmp.resolve("out")) && tmp.resolve("out").toFile().list().length > 0
+                && !o.overwrite, "no output written");
+        return e;
+    }
+
+    private static void says(RuntimeException e, String... parts) {
+        for (String p : parts) {
+            assertTrue(e.getMessage() != null && e.getMessage().contains(p), "'" + p + "' in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void unknownSchemeAndFormat() {
+        says(fails(o -> o.scheme = "W5X16"), "W5X16");
+        says(fails(o -> o.formats = List.of("gguf_pro")), "gguf_pro", "auto_round");
+    }
+
+    @Test
+    void bitsOutOfRangeAndImpossibleGroups() {
+        says(fails(o -> o.bits = 1), "bits");
+        says(fails(o -> o.bits = 9), "bits");
+        says(fails(o -> o.groupSize = -7), "group_size");
+        says(fails(o -> {
+            o.sym = false;
+            o.groupSize = 100;
+            o.formats = List.of("auto_awq");
+        }), "group_size 100");
+    }
+
+    @Test
+    void negativeItersAndUnimplementedOptions() {
+        says(fails(o -> o.iters = -1), "iters");
+        says(fails(o -> o.nblocks = 2), "nblocks");
+        says(fails(o -> {
+            o.iters = 10;
+            o.scheme = "MXFP4";
+        }), "mx_fp", "--iters 0");
+    }
+
+    @Test
+    void existingOutputFolderIsRefusedUnlessOverwriting() throws Exception {
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("keep.txt"), "mine");
+        says(fails(o -> { }), "exists and is not empty", "--overwrite");
+        assertEquals("mine", Files.readString(out.resolve("keep.txt")), "existing content untouched");
+    }
+
+    @Test
+    void unwritableOutputFolder() throws Exception {
+        Path file = tmp.resolve("a-file");
+        Files.writeString(file, "x");
+        says(fails(o -> o.outputDir = file.resolve("sub").toString()), "cannot be created");
+    }
+
+    @Test
+    void missingModelAndUnsupportedArchitecture() throws Exception {
+        says(fails(o -> o.model = tmp.resolve("no-such-model").toString()), "no-such-model");
+        Path weird = tmp.resolve("weird");
+        Files.createDirectories(weird);
+        Files.writeString(weird.resolve("config.json"), "{\"model_type\": \"gpt2\", \"hidden_size\": 8}");
+        says(fails(o -> o.model = weird.toString()), "gpt2");
+    }
+}
