@@ -11,7 +11,7 @@ import tempfile
 
 from . import _java
 from .auto_scheme import AutoScheme
-from .schemes import QuantizationScheme
+from .schemes import PRESET_SCHEMES, QuantizationScheme
 
 __all__ = ["AutoRound", "QuantizedModel"]
 
@@ -112,6 +112,9 @@ def _scheme_overrides(scheme):
     if isinstance(scheme, QuantizationScheme):
         if scheme.rotation_config is not None:
             raise NotImplementedError("rotation_config is not supported by AutoRound for Java")
+        for name, preset in PRESET_SCHEMES.items():
+            if preset == scheme:
+                return name, {}
         # W4A16 is only the base: every field the scheme sets overrides it.
         return "W4A16", scheme.overrides()
     raise TypeError("scheme must be a preset name (e.g. 'W4A16'), a QuantizationScheme, a dict or an AutoScheme, "
