@@ -39,7 +39,12 @@ public final class PythonRunner {
                     print(c, file=sys.stderr)
                     return 1
                 except BaseException:
-                    traceback.print_exc()
+                    # Show the user's frames only, as CPython does for a script.
+                    kind, value, tb = sys.exc_info()
+                    while tb is not None and (tb.tb_frame.f_code.co_filename == "<auto-round-python>"
+                                              or tb.tb_frame.f_code.co_filename.endswith("runpy.py")):
+                        tb = tb.tb_next
+                    traceback.print_exception(kind, value, tb)
                     return 1
                 finally:
                     sys.stdout.flush()

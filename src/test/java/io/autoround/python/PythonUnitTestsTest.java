@@ -49,7 +49,7 @@ class PythonUnitTestsTest {
             out.add(DynamicTest.dynamicTest(id, () -> assertEquals("", runOne.execute(test).asString(), id)));
         }
         // Guards against discovery silently finding nothing (a broken folder or pattern).
-        assertTrue(out.size() >= 30, "only " + out.size() + " Python tests discovered");
+        assertTrue(out.size() >= 25, "only " + out.size() + " Python tests discovered");
         return out.stream();
     }
 }
