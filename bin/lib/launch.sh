@@ -16,6 +16,7 @@ ar_launch() {
     echo "auto-round: building the core library (first run or sources changed)..." >&2
     (cd "$AR_ROOT" && mvn -B -q -pl src -am -DskipTests package) >&2 || {
       echo "auto-round: build failed; run 'mvn -B -pl src -am package' in $AR_ROOT to see why." >&2; exit 3; }
+    touch "$AR_ROOT/target/core/runtime-classpath.txt"  # the plugin leaves an unchanged file untouched
   fi
   local cp="$AR_ROOT/target/core/classes:$(cat "$AR_ROOT/target/core/runtime-classpath.txt")"
   export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$AR_ROOT/target/djl-cache}"

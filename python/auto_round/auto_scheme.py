@@ -4,31 +4,28 @@ The search itself is not implemented in the Java library yet: constructing an ``
 arguments as the reference does, and passing it to ``AutoRound`` raises ``NotImplementedError``.
 """
 
-from dataclasses import dataclass
-from typing import Iterable, Optional, Union
-
 from .schemes import PRESET_SCHEMES, QuantizationScheme
 
 __all__ = ["AutoScheme"]
 
 
-@dataclass
 class AutoScheme:
-    avg_bits: Union[float, list]
-    options: Union[str, list, tuple]
-    shared_layers: Optional[Iterable[Iterable[str]]] = None
-    method: str = "default"
-    ignore_scale_zp_bits: bool = False
-    batch_size: Optional[int] = None
-    nsamples: Optional[int] = None
-    seqlen: Optional[int] = None
-    dataset: Optional[str] = None
-    device_map: Optional[Union[str, int, dict]] = None
-    enable_torch_compile: Optional[bool] = None
-    low_gpu_mem_usage: bool = True
-    low_cpu_mem_usage: bool = True
+    """Target average bits and candidate schemes of a mixed-precision search (fields as in the reference)."""
 
-    def __post_init__(self):
+    def __init__(self, avg_bits, options, shared_layers=None, method="default", ignore_scale_zp_bits=False,
+                 batch_size=None, nsamples=None, seqlen=None, dataset=None, device_map=None,
+                 enable_torch_compile=None, low_gpu_mem_usage=True, low_cpu_mem_usage=True):
+        self.avg_bits, self.options, self.shared_layers, self.method = avg_bits, options, shared_layers, method
+        self.ignore_scale_zp_bits, self.batch_size, self.nsamples = ignore_scale_zp_bits, batch_size, nsamples
+        self.seqlen, self.dataset, self.device_map = seqlen, dataset, device_map
+        self.enable_torch_compile, self.low_gpu_mem_usage = enable_torch_compile, low_gpu_mem_usage
+        self.low_cpu_mem_usage = low_cpu_mem_usage
+        self._validate()
+
+    def __repr__(self):
+        return "AutoScheme(avg_bits=%r, options=%r, method=%r)" % (self.avg_bits, self.options, self.method)
+
+    def _validate(self):
         targets = self.avg_bits if isinstance(self.avg_bits, (list, tuple)) else [self.avg_bits]
         for t in targets:
             if isinstance(t, bool) or not isinstance(t, (int, float)) or t <= 0:

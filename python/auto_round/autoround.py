@@ -4,10 +4,7 @@ Arguments are checked and mapped onto ``io.autoround.api.QuantizeOptions``; quan
 ``io.autoround.api.AutoRound``. Nothing here quantizes.
 """
 
-import json
-import logging
 import os
-import tempfile
 
 from . import _java
 from .auto_scheme import AutoScheme
@@ -15,7 +12,12 @@ from .schemes import PRESET_SCHEMES, QuantizationScheme
 
 __all__ = ["AutoRound", "QuantizedModel"]
 
-logger = logging.getLogger("autoround")
+
+
+def _warn(message):
+    # logging is imported on first use: importing it costs seconds on GraalPy.
+    import logging
+    logging.getLogger("autoround").warning(message)
 
 _NUMBER = (int, float)
 
@@ -92,6 +94,8 @@ def _dataset_argument(dataset):
     if isinstance(dataset, (list, tuple)):
         if not dataset or not all(isinstance(t, str) for t in dataset):
             raise TypeError("dataset as a list must be a non-empty list of strings (calibration texts)")
+        import json
+        import tempfile
         fd, path = tempfile.mkstemp(prefix="autoround-calib-", suffix=".jsonl")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             for text in dataset:
@@ -201,7 +205,7 @@ class AutoRound:
                  low_cpu_mem_usage=True, alg_configs=None, algorithm=None, **kwargs):
         self.model = _model_argument(model)
         if tokenizer is not None:
-            logger.warning("tokenizer is ignored: AutoRound for Java reads the tokenizer from the model folder")
+            _warn("tokenizer is ignored: AutoRound for Java reads the tokenizer from the model folder")
         if platform not in ("hf", "model_scope"):
             raise ValueError("platform must be 'hf' or 'model_scope', got %r" % (platform,))
         if platform == "model_scope" and os.environ.get("AR_USE_MODELSCOPE", "").lower() not in ("1", "true"):
@@ -210,7 +214,7 @@ class AutoRound:
         kwargs = dict(kwargs)
         kwargs.update(alg_configs=alg_configs, algorithm=algorithm)
         if "device" in kwargs:
-            logger.warning("`device` is deprecated, please use `device_map` instead")
+            _warn("`device` is deprecated, please use `device_map` instead")
             device_map = kwargs.pop("device")
         if isinstance(device_map, dict) or not isinstance(device_map, (int, str)) or isinstance(device_map, bool):
             raise TypeError("device_map must be a device string such as 'cpu', '0' or 'auto' (or an int), got %s"
@@ -259,7 +263,7 @@ class AutoRound:
         for key, value in _layer_config_argument(layer_config).items():
             o.layerConfig.put(key, _java.java_value(value))
         if kwargs:
-            logger.warning("unrecognized keys %s were passed. Please check them." % list(kwargs.keys()))
+            _warn("unrecognized keys %s were passed. Please check them." % list(kwargs.keys()))
 
         # The reference writes into existing folders; quantize_and_save() sets the real output folder.
         o.overwrite = True
@@ -339,4 +343,4 @@ class AutoRound:
         for key in ("safe_serialization", "max_shard_size"):
             kwargs.pop(key, None)
         if kwargs:
-            logger.warning("unrecognized keys %s were passed. Please check them." % list(kwargs.keys()))
+            _warn("unrecognized keys %s were passed. Please check them." % list(kwargs.keys()))

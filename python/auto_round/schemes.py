@@ -1,64 +1,67 @@
-"""Quantization schemes: the ``QuantizationScheme`` dataclass, the preset table and the preset constants.
+"""Quantization schemes: the ``QuantizationScheme`` class, the preset table and the preset constants.
 
 The presets are read from the Java library (``io.autoround.quant.scheme.SchemePresets``), so Python and Java
 always agree on them.
 """
 
-from dataclasses import dataclass, fields
-from typing import Optional
-
 from . import _java
 
 __all__ = ["QuantizationScheme", "PRESET_SCHEMES", "preset_name_to_scheme", "get_gguf_scheme"]
 
+# Field order of the reference dataclass. A plain class: importing dataclasses costs seconds on GraalPy.
+_FIELDS = ("bits", "group_size", "sym", "data_type", "act_bits", "act_group_size", "act_sym", "act_data_type",
+           "act_dynamic", "super_bits", "super_group_size", "rotation_config")
 
-@dataclass
+
 class QuantizationScheme:
     """A weight/activation quantization scheme with the reference's fields and defaults."""
 
-    bits: int = 4
-    group_size: int = 128
-    sym: bool = True
-    data_type: str = "int"
-    act_bits: Optional[int] = None
-    act_group_size: Optional[int] = None
-    act_sym: Optional[bool] = None
-    act_data_type: Optional[str] = None
-    act_dynamic: Optional[bool] = None
-    super_bits: Optional[int] = None
-    super_group_size: Optional[int] = None
-    rotation_config: Optional[object] = None
+    def __init__(self, bits=4, group_size=128, sym=True, data_type="int", act_bits=None, act_group_size=None,
+                 act_sym=None, act_data_type=None, act_dynamic=None, super_bits=None, super_group_size=None,
+                 rotation_config=None):
+        self.bits, self.group_size, self.sym, self.data_type = bits, group_size, sym, data_type
+        self.act_bits, self.act_group_size, self.act_sym = act_bits, act_group_size, act_sym
+        self.act_data_type, self.act_dynamic = act_data_type, act_dynamic
+        self.super_bits, self.super_group_size, self.rotation_config = super_bits, super_group_size, rotation_config
 
     @classmethod
     def from_dict(cls, config: dict):
-        unknown = set(config) - {f.name for f in fields(cls)}
+        unknown = set(config) - set(_FIELDS)
         if unknown:
-            raise ValueError("unknown QuantizationScheme fields %s; valid fields: %s"
-                             % (sorted(unknown), [f.name for f in fields(cls)]))
+            raise ValueError("unknown QuantizationScheme fields %s; valid fields: %s" % (sorted(unknown), list(_FIELDS)))
         return cls(**config)
 
     @classmethod
     def get_attributes(cls):
-        return [f.name for f in fields(cls)]
+        return list(_FIELDS)
 
     def __getitem__(self, key):
-        if key not in self.get_attributes():
+        if key not in _FIELDS:
             raise KeyError(key)
         return getattr(self, key)
 
     def __setitem__(self, key, value):
-        if key not in self.get_attributes():
+        if key not in _FIELDS:
             raise KeyError(key)
         setattr(self, key, value)
 
     def items(self):
-        return ((f.name, getattr(self, f.name)) for f in fields(self))
+        return ((k, getattr(self, k)) for k in _FIELDS)
 
     def keys(self):
-        return [f.name for f in fields(self)]
+        return list(_FIELDS)
 
     def values(self):
-        return [getattr(self, f.name) for f in fields(self)]
+        return [getattr(self, k) for k in _FIELDS]
+
+    def __eq__(self, other):
+        return isinstance(other, QuantizationScheme) and self.values() == other.values()
+
+    def __hash__(self):
+        return hash(tuple(repr(v) for v in self.values()))
+
+    def __repr__(self):
+        return "QuantizationScheme(%s)" % ", ".join("%s=%r" % kv for kv in self.items())
 
     def overrides(self):
         """The fields that are set (not None), as scheme overrides for the Java resolver."""
