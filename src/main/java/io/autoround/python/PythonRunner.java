@@ -58,6 +58,11 @@ public final class PythonRunner {
 
     /** Runs the request and returns the exit status. */
     public static int run(String... args) {
+        return run(null, args);
+    }
+
+    /** Runs the request on {@code engine} (null: a private one) and returns the exit status. */
+    static int run(org.graalvm.polyglot.Engine engine, String... args) {
         String mode;
         String target;
         String[] argv;
@@ -86,7 +91,7 @@ public final class PythonRunner {
             }
             argv = args;
         }
-        try (Context ctx = PythonContexts.create(null, System.in, System.out, System.err, argv)) {
+        try (Context ctx = PythonContexts.create(engine, System.in, System.out, System.err, argv)) {
             Value main = ctx.eval(Source.newBuilder("python", BOOTSTRAP, "<auto-round-python>").buildLiteral());
             return main.execute(mode, target).asInt();
         } catch (PolyglotException e) {
