@@ -208,9 +208,11 @@ class AutoRound:
             _warn("tokenizer is ignored: AutoRound for Java reads the tokenizer from the model folder")
         if platform not in ("hf", "model_scope"):
             raise ValueError("platform must be 'hf' or 'model_scope', got %r" % (platform,))
-        if platform == "model_scope" and os.environ.get("AR_USE_MODELSCOPE", "").lower() not in ("1", "true"):
-            raise NotImplementedError("platform='model_scope' is selected by the environment variable "
-                                      "AR_USE_MODELSCOPE=1 before the JVM starts")
+        # The hub is chosen by the JVM's environment (read by the Java hub client), not per call.
+        use_modelscope = str(_java.System.getenv("AR_USE_MODELSCOPE") or "").lower() in ("1", "true")
+        if platform == "model_scope" and not use_modelscope:
+            raise NotImplementedError("platform='model_scope' needs AR_USE_MODELSCOPE=1 in the environment of the "
+                                      "JVM (the hub cannot be switched per call)")
         kwargs = dict(kwargs)
         kwargs.update(alg_configs=alg_configs, algorithm=algorithm)
         if "device" in kwargs:
@@ -230,6 +232,8 @@ class AutoRound:
         o.gradientAccumulateSteps = _check_type("gradient_accumulate_steps", gradient_accumulate_steps, int)
         o.lowGpuMemUsage = bool(_check_type("low_gpu_mem_usage", low_gpu_mem_usage, bool))
         o.lowCpuMemUsage = bool(_check_type("low_cpu_mem_usage", low_cpu_mem_usage, bool))
+        if seed is None:
+            raise TypeError("seed must be an int, got None")
         o.seed = _check_type("seed", seed, int)
         o.deviceMap = str(device_map)
         _check_type("enable_torch_compile", enable_torch_compile, bool)

@@ -55,6 +55,11 @@ class BadInputTest(TempDirTestCase):
         self.assert_plain(TypeError, "layer_config must be a dict", model=DEMO, layer_config=["q_proj"])
         self.assert_plain(TypeError, "device_map must be a device string", model=DEMO, device_map={"": 0})
 
+    def test_platform_and_seed(self):
+        self.assert_plain(NotImplementedError, "AR_USE_MODELSCOPE=1", model=DEMO, platform="model_scope")
+        self.assert_plain(ValueError, "platform must be 'hf' or 'model_scope'", model=DEMO, platform="github")
+        self.assert_plain(TypeError, "seed must be an int, got None", model=DEMO, seed=None)
+
     def test_invalid_values_come_back_from_java(self):
         self.assert_plain(ValueError, "iters must be >= 0", model=DEMO, iters=-1)
         self.assert_plain(ValueError, "bits must be > 0, got 0", model=DEMO, bits=0)

@@ -8,7 +8,7 @@ import org.graalvm.polyglot.Value;
 
 /**
  * Main class of {@code bin/auto-round-python}: runs a user's script ({@code script.py args}), a command
- * ({@code -c CODE args}) or an interactive prompt (no arguments) on embedded GraalPy with the {@code auto_round}
+ * ({@code -c CODE args}), a module ({@code -m MODULE args}) or an interactive prompt (no arguments) on embedded GraalPy with the {@code auto_round}
  * package importable. sys.argv is passed through and the script's exit status becomes the process's.
  */
 public final class PythonRunner {
@@ -22,6 +22,10 @@ public final class PythonRunner {
                         import runpy
                         sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
                         runpy.run_path(target, run_name="__main__")
+                    elif mode == "module":
+                        import runpy
+                        sys.path.insert(0, os.getcwd())
+                        runpy.run_module(target, run_name="__main__", alter_sys=True)
                     elif mode == "code":
                         sys.path.insert(0, "")
                         exec(compile(target, "<string>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
@@ -78,8 +82,16 @@ public final class PythonRunner {
             mode = "code";
             target = args[1];
             argv = concat("-c", Arrays.copyOfRange(args, 2, args.length));
+        } else if (args[0].equals("-m")) {
+            if (args.length < 2) {
+                System.err.println("auto-round-python: -m needs an argument (the module to run)");
+                return 2;
+            }
+            mode = "module";
+            target = args[1];
+            argv = concat("-m", Arrays.copyOfRange(args, 2, args.length));
         } else if (args[0].equals("-h") || args[0].equals("--help")) {
-            System.out.println("usage: auto-round-python [script.py [args...] | -c CODE [args...]]\n"
+            System.out.println("usage: auto-round-python [script.py [args...] | -c CODE [args...] | -m MODULE [args...]]\n"
                     + "Runs Python on GraalPy with the auto_round package (AutoRound for Java); no arguments opens a prompt.");
             return 0;
         } else {
