@@ -8,8 +8,9 @@ import org.graalvm.polyglot.Value;
 
 /**
  * Main class of {@code bin/auto-round-python}: runs a user's script ({@code script.py args}), a command
- * ({@code -c CODE args}), a module ({@code -m MODULE args}) or an interactive prompt (no arguments) on embedded GraalPy with the {@code auto_round}
- * package importable. sys.argv is passed through and the script's exit status becomes the process's.
+ * ({@code -c CODE args}), a module ({@code -m MODULE args}) or an interactive prompt (no arguments) on embedded
+ * GraalPy with the {@code auto_round} package importable. sys.argv is passed through and the script's exit
+ * status becomes the process's.
  */
 public final class PythonRunner {
     /** Runs in Python so that SystemExit, tracebacks and the prompt behave as in CPython. */
