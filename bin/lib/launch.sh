@@ -16,11 +16,26 @@ ar_launch() {
     echo "auto-round: building the core library (first run or sources changed)..." >&2
     (cd "$AR_ROOT" && mvn -B -q -pl src -am -DskipTests package) >&2 || {
       echo "auto-round: build failed; run 'mvn -B -pl src -am package' in $AR_ROOT to see why." >&2; exit 3; }
+    touch "$AR_ROOT/target/core/runtime-classpath.txt"  # the plugin leaves an unchanged file untouched
   fi
   local cp="$AR_ROOT/target/core/classes:$(cat "$AR_ROOT/target/core/runtime-classpath.txt")"
   export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$AR_ROOT/target/djl-cache}"
   exec "$JAVA_HOME/bin/java" -Xss8m --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
     --add-modules=jdk.incubator.vector -Dai.djl.offline="${AR_DJL_OFFLINE:-true}" \
     -Djna.tmpdir="$AR_ROOT/target/jna" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -Dautoround.home="$AR_ROOT" ${AR_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
+    -Dautoround.home="$AR_ROOT" -Dautoround.python.dir="$AR_ROOT/python" \
+    -Dpolyglot.engine.userResourceCache="$AR_ROOT/target/core/polyglot-cache" -Dpolyglot.engine.WarnInterpreterOnly=false \
+    ${AR_LAUNCH_FLAGS:-} ${AR_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
+}
+
+# JVM flags for Truffle's optimizing runtime: the Graal compiler jars copied by the build on the upgrade module
+# path, on JDK 25 or newer (JDK 17 cannot boot compiler 25). Empty -- interpreter mode -- otherwise or with
+# AR_PYTHON_JIT=0.
+ar_graal_jit_flags() {
+  local dir="$AR_ROOT/target/core/graal-compiler" version
+  [ "${AR_PYTHON_JIT:-1}" != "0" ] || return 0
+  ls "$dir"/compiler-*.jar >/dev/null 2>&1 || return 0
+  version="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null)"
+  [ -n "$version" ] && [ "$version" -ge 25 ] || return 0
+  echo "-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path=$dir"
 }

@@ -9,6 +9,7 @@ import io.autoround.export.Exporter;
 import io.autoround.model.nn.DecoderModel;
 import io.autoround.model.safetensors.SafetensorsCheckpoint;
 import io.autoround.model.tokenizer.TextTokenizer;
+import io.autoround.quant.QuantizedWeight;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +61,45 @@ public final class AutoRound {
     public QuantizationReport quantizeAndSave() {
         long start = System.nanoTime();
         RunPlan plan = plan();
+        logStart(plan);
+        return write(plan, sink -> runPasses(plan, sink), start);
+    }
+
+    /**
+     * Quantizes without writing (the reference's {@code quantize()}): the quantized layers stay in memory until
+     * {@link #save}. Streaming {@link #quantizeAndSave()} needs less memory.
+     */
+    public QuantizedModel quantize() {
+        long start = System.nanoTime();
+        RunPlan plan = plan();
+        logStart(plan);
+        List<QuantizedWeight> weights = new ArrayList<>();
+        List<BlockReport> blocks = runPasses(plan, weights::add);
+        return new QuantizedModel(plan, List.copyOf(weights), List.copyOf(blocks), (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Writes an in-memory result (the reference's {@code save_quantized}) in {@code formats} under {@code outputDir};
+     * {@code modelSubfolder} appends the model sub-folder as quantize_and_save does.
+     */
+    public QuantizationReport save(QuantizedModel quantized, Path outputDir, List<String> formats, boolean modelSubfolder) {
+        long start = System.nanoTime();
+        RunPlan plan = quantized.plan().withOutputs(outputDir, formats, modelSubfolder);
+        QuantizationReport r = write(plan, sink -> {
+            quantized.weights().forEach(sink::accept);
+            return quantized.blocks();
+        }, start);
+        return new QuantizationReport(r.model(), r.algorithm(), r.scheme(), r.quantizedLayers(), r.outputs(), r.blocks(),
+                r.seconds() + quantized.seconds());
+    }
+
+    private void logStart(RunPlan plan) {
         log.printf("auto-round: %s, scheme %s, %s, %d of %d Linear layers quantized, formats %s%n", plan.modelName(),
                 plan.presetName(), describe(plan), plan.quantizedLayers().size(), plan.layerSchemes().size(), options.formats);
+    }
+
+    /** Opens a sink per target, feeds it the quantized layers from {@code producer}, copies the rest and finishes. */
+    private QuantizationReport write(RunPlan plan, java.util.function.Function<WeightSink, List<BlockReport>> producer, long start) {
         List<CheckpointSink> sinks = new ArrayList<>();
         List<Path> outputs = new ArrayList<>();
         List<BlockReport> blocks;
@@ -69,13 +107,7 @@ public final class AutoRound {
             for (ExportTarget t : plan.targets()) {
                 sinks.add(t.exporter().open(plan.exportPlan(t)));
             }
-            WeightSink sink = w -> sinks.forEach(s -> s.add(w));
-            listener.phase("quantize");
-            if (plan.algorithm() == Algorithm.RTN) {
-                blocks = new RtnPass(plan, listener, log, true).run(sink);
-            } else {
-                blocks = calibratedRun(plan, sink);
-            }
+            blocks = producer.apply(w -> sinks.forEach(s -> s.add(w)));
             listener.phase("export");
             try (SafetensorsCheckpoint source = SafetensorsCheckpoint.open(plan.modelDir())) {
                 for (int i = 0; i < sinks.size(); i++) {
@@ -92,6 +124,11 @@ public final class AutoRound {
         }
         return new QuantizationReport(options.model, plan.algorithm(), plan.presetName(), plan.quantizedLayers().size(),
                 outputs, blocks, seconds);
+    }
+
+    private List<BlockReport> runPasses(RunPlan plan, WeightSink sink) {
+        listener.phase("quantize");
+        return plan.algorithm() == Algorithm.RTN ? new RtnPass(plan, listener, log, true).run(sink) : calibratedRun(plan, sink);
     }
 
     private List<BlockReport> calibratedRun(RunPlan plan, WeightSink sink) {

@@ -68,13 +68,10 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         boolean modelFree = algorithm == Algorithm.RTN && Boolean.TRUE.equals(o.disableOptRtn)
                 && o.formats.size() == 1 && modelFreeScheme(preset, scheme, o.formats.get(0));
         Precision precision = !modelFree && "bfloat16".equals(config.dtype()) ? Precision.BF16 : Precision.FP32;
-        List<ExportTarget> targets = targets(o, modelName, scheme, modelFree);
+        List<ExportTarget> targets = targets(Path.of(o.outputDir), o.formats, modelName, scheme, !modelFree);
         RunPlan plan = new RunPlan(o, modelDir, modelName, config, arch, preset, scheme, layers, layerSchemes,
                 algorithm, modelFree, precision, targets);
-        for (ExportTarget t : targets) {
-            t.exporter().validate(plan.exportPlan(t));
-            checkOutputFolder(t.outputDir(), o.overwrite);
-        }
+        plan.validateTargets();
         return plan;
     }
 
@@ -103,6 +100,28 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         }
         if (!missing.isEmpty()) {
             throw new UnsupportedOperationException("not implemented yet: " + String.join(", ", missing));
+        }
+    }
+
+    /**
+     * The same run written elsewhere (the reference's {@code save_quantized}): {@code formats} under
+     * {@code outputDir}, with the quantize_and_save model sub-folder only when {@code modelSubfolder} is set.
+     */
+    public RunPlan withOutputs(Path outputDir, List<String> formats, boolean modelSubfolder) {
+        if (formats == null || formats.isEmpty()) {
+            throw new IllegalArgumentException("no export format given");
+        }
+        List<ExportTarget> t = targets(outputDir, formats, modelName, scheme, modelSubfolder && !modelFree);
+        RunPlan plan = new RunPlan(options, modelDir, modelName, config, arch, presetName, scheme, layers, layerSchemes,
+                algorithm, modelFree, precision, t);
+        plan.validateTargets();
+        return plan;
+    }
+
+    private void validateTargets() {
+        for (ExportTarget t : targets) {
+            t.exporter().validate(exportPlan(t));
+            checkOutputFolder(t.outputDir(), options.overwrite);
         }
     }
 
@@ -200,14 +219,14 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
     }
 
     /** The reference's quantize_and_save appends a model sub-folder; its model-free path writes to output_dir itself. */
-    private static List<ExportTarget> targets(QuantizeOptions o, String modelName, QuantScheme scheme, boolean modelFree) {
+    private static List<ExportTarget> targets(Path base, List<String> formats, String modelName, QuantScheme scheme,
+            boolean modelSubfolder) {
         List<ExportTarget> out = new ArrayList<>();
-        Path base = Path.of(o.outputDir);
-        boolean several = o.formats.size() > 1;
-        for (String f : o.formats) {
+        boolean several = formats.size() > 1;
+        for (String f : formats) {
             Exporter e = ExporterRegistry.get(f);
             Path root = several ? base.resolve(f.replace(':', '-').replace('_', '-')) : base;
-            out.add(new ExportTarget(f, e, modelFree ? root : ExportDirNaming.exportDir(root, modelName, scheme, f)));
+            out.add(new ExportTarget(f, e, modelSubfolder ? ExportDirNaming.exportDir(root, modelName, scheme, f) : root));
         }
         return out;
     }

@@ -1,0 +1,350 @@
+"""``AutoRound``: the reference's Python entry point, running on the Java library.
+
+Arguments are checked and mapped onto ``io.autoround.api.QuantizeOptions``; quantization and export happen in
+``io.autoround.api.AutoRound``. Nothing here quantizes.
+"""
+
+import os
+
+from . import _java
+from .auto_scheme import AutoScheme
+from .schemes import PRESET_SCHEMES, QuantizationScheme
+
+__all__ = ["AutoRound", "QuantizedModel"]
+
+
+
+def _warn(message):
+    # logging is imported on first use: importing it costs seconds on GraalPy.
+    import logging
+    logging.getLogger("autoround").warning(message)
+
+_NUMBER = (int, float)
+
+# Keyword -> (QuantizeOptions field, expected Python type). Scheme overrides first, then the tuning knobs.
+_SCHEME_FIELDS = {
+    "bits": ("bits", int), "group_size": ("groupSize", int), "sym": ("sym", bool), "data_type": ("dataType", str),
+    "act_bits": ("actBits", int), "act_group_size": ("actGroupSize", int), "act_sym": ("actSym", bool),
+    "act_data_type": ("actDataType", str), "act_dynamic": ("actDynamic", bool), "super_bits": ("superBits", int),
+    "super_group_size": ("superGroupSize", int),
+}
+_TUNING_FIELDS = {
+    "lr": ("lr", _NUMBER), "minmax_lr": ("minmaxLr", _NUMBER), "momentum": ("momentum", _NUMBER),
+    "nblocks": ("nblocks", int), "enable_minmax_tuning": ("enableMinmaxTuning", bool),
+    "enable_norm_bias_tuning": ("enableNormBiasTuning", bool), "enable_alg_ext": ("enableAlgExt", bool),
+    "not_use_best_mse": ("notUseBestMse", bool), "dynamic_max_gap": ("dynamicMaxGap", int),
+    "enable_quanted_input": ("enableQuantedInput", bool), "enable_adam": ("enableAdam", bool),
+    "disable_opt_rtn": ("disableOptRtn", bool), "scale_dtype": ("scaleDtype", str),
+    "quant_lm_head": ("quantLmHead", bool), "model_dtype": ("modelDtype", str),
+    "enable_deterministic_algorithms": ("enableDeterministicAlgorithms", bool),
+}
+# Accepted for compatibility; they change nothing on the JVM (no torch, no GPU, no remote code).
+_NO_EFFECT = {"optimizer", "trust_remote_code", "amp", "model_free", "disable_model_free",
+              "disable_deterministic_algorithms", "static_kv_granularity", "static_attention_granularity"}
+# Accepted names whose features the Java library does not have: any value but these defaults is refused.
+_UNSUPPORTED = {
+    "lr_scheduler": None, "enable_lfq": False, "static_kv_dtype": None, "static_attention_dtype": None,
+    "rotation_config": None, "processor": None, "image_processor": None, "template": None,
+    "extra_data_dir": None, "quant_nontext_module": False, "guidance_scale": None, "num_inference_steps": None,
+    "generator_seed": None, "alg_configs": None, "algorithm": None,
+}
+
+
+def _type_name(t):
+    if t is _NUMBER:
+        return "a number"
+    if isinstance(t, tuple):
+        return "a str or path"
+    return {int: "an int", bool: "a bool", str: "a str"}[t]
+
+
+def _check_type(name, value, expected):
+    if value is None:
+        return value
+    ok = isinstance(value, expected) and not (isinstance(value, bool) and expected in (int, _NUMBER))
+    if not ok:
+        raise TypeError("%s must be %s, got %s (%r)" % (name, _type_name(expected), type(value).__name__, value))
+    return value
+
+
+def _is_torch_object(value):
+    module = type(value).__module__ or ""
+    return module.split(".")[0] in ("torch", "transformers", "datasets") or hasattr(value, "named_modules")
+
+
+def _model_argument(model):
+    if isinstance(model, os.PathLike):
+        model = os.fspath(model)
+    if isinstance(model, str):
+        if not model.strip():
+            raise ValueError("model is empty: pass a model folder path or a hub id such as 'Qwen/Qwen3-0.6B'")
+        return model
+    if model is not None and _is_torch_object(model):
+        raise TypeError("AutoRound for Java cannot take a %s object as model: pass the model's folder path or its "
+                        "hub id (e.g. 'Qwen/Qwen3-0.6B') instead" % type(model).__name__)
+    raise TypeError("model must be a folder path or a hub id (str), got %s" % type(model).__name__)
+
+
+def _dataset_argument(dataset):
+    """A dataset spec for Java: a name or file as is; a list of strings is written to a temporary .jsonl file."""
+    if dataset is None or isinstance(dataset, str):
+        return dataset
+    if isinstance(dataset, os.PathLike):
+        return os.fspath(dataset)
+    if isinstance(dataset, (list, tuple)):
+        if not dataset or not all(isinstance(t, str) for t in dataset):
+            raise TypeError("dataset as a list must be a non-empty list of strings (calibration texts)")
+        import json
+        import tempfile
+        fd, path = tempfile.mkstemp(prefix="autoround-calib-", suffix=".jsonl")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            for text in dataset:
+                f.write(json.dumps({"text": text}) + "\n")
+        return path
+    raise TypeError("AutoRound for Java cannot take a %s as dataset: pass a dataset name (e.g. "
+                    "'NeelNanda/pile-10k'), a .txt/.json/.jsonl file, or a list of strings" % type(dataset).__name__)
+
+
+def _scheme_overrides(scheme):
+    """(preset name, overrides) for a scheme given as a name, a QuantizationScheme or a dict."""
+    if isinstance(scheme, AutoScheme):
+        raise scheme.unsupported()
+    if isinstance(scheme, str):
+        return scheme, {}
+    if isinstance(scheme, dict):
+        scheme = QuantizationScheme.from_dict(scheme)
+    if isinstance(scheme, QuantizationScheme):
+        if scheme.rotation_config is not None:
+            raise NotImplementedError("rotation_config is not supported by AutoRound for Java")
+        for name, preset in PRESET_SCHEMES.items():
+            if preset == scheme:
+                return name, {}
+        # W4A16 is only the base: every field the scheme sets overrides it.
+        return "W4A16", scheme.overrides()
+    raise TypeError("scheme must be a preset name (e.g. 'W4A16'), a QuantizationScheme, a dict or an AutoScheme, "
+                    "got %s" % type(scheme).__name__)
+
+
+def _layer_config_argument(layer_config):
+    if layer_config is None:
+        return {}
+    if not isinstance(layer_config, dict):
+        raise TypeError("layer_config must be a dict of layer name or regex -> scheme name or settings dict, got %s"
+                        % type(layer_config).__name__)
+    out = {}
+    for name, value in layer_config.items():
+        if not isinstance(name, str):
+            raise TypeError("layer_config keys must be layer names or regexes (str), got %r" % (name,))
+        if isinstance(value, QuantizationScheme):
+            value = value.overrides()
+        elif isinstance(value, AutoScheme):
+            raise value.unsupported()
+        elif not isinstance(value, (str, dict)):
+            raise TypeError("layer_config[%r] must be a scheme name, a dict or a QuantizationScheme, got %s"
+                            % (name, type(value).__name__))
+        out[name] = value
+    return out
+
+
+def _formats(fmt):
+    if fmt is None:
+        return ["auto_round"]
+    if isinstance(fmt, (list, tuple)):
+        parts = [str(f).strip() for f in fmt]
+    elif isinstance(fmt, str):
+        parts = [f.strip() for f in fmt.split(",")]
+    else:
+        raise TypeError("format must be a str such as 'auto_round' or 'auto_gptq,auto_awq', got %s"
+                        % type(fmt).__name__)
+    parts = [p for p in parts if p]
+    if not parts:
+        raise ValueError("format is empty: pass e.g. 'auto_round'")
+    return parts
+
+
+def _join_names(name, value):
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return ",".join(value)
+    raise TypeError("%s must be a comma-separated str or a list of str, got %s" % (name, type(value).__name__))
+
+
+def _scheme_dict(java_scheme):
+    return _java.python_value(_java.jtype("io.autoround.quant.scheme.SchemeResolver").toFields(java_scheme))
+
+
+class QuantizedModel:
+    """What quantize() and quantize_and_save() return in place of the reference's torch model.
+
+    The quantized layers live in the Java library; this object describes them: ``name_or_path`` (the source
+    model), ``layer_config`` (layer -> resolved scheme), ``algorithm``, ``scheme``, ``quantized_layers``,
+    ``seconds`` and, once saved, ``saved_to`` (the checkpoint folders).
+    """
+
+    def __init__(self, name_or_path, layer_config, algorithm, scheme, quantized_layers, seconds):
+        self.name_or_path = name_or_path
+        self.layer_config = layer_config
+        self.algorithm = algorithm
+        self.scheme = scheme
+        self.quantized_layers = quantized_layers
+        self.seconds = seconds
+        self.saved_to = []
+
+    def __repr__(self):
+        return "QuantizedModel(%r, scheme=%s, algorithm=%s, quantized_layers=%d, saved_to=%r)" % (
+            self.name_or_path, self.scheme, self.algorithm, self.quantized_layers, self.saved_to)
+
+
+class AutoRound:
+    """Quantizes an LLM (folder path or hub id) with SignRound or RTN and exports it (reference-spec 5.3)."""
+
+    def __init__(self, model, tokenizer=None, platform="hf", scheme="W4A16", layer_config=None, dataset=None,
+                 iters=None, seqlen=2048, nsamples=128, batch_size=8, gradient_accumulate_steps=None,
+                 low_gpu_mem_usage=False, device_map=0, enable_torch_compile=None, seed=42,
+                 low_cpu_mem_usage=True, alg_configs=None, algorithm=None, **kwargs):
+        self.model = _model_argument(model)
+        if tokenizer is not None:
+            _warn("tokenizer is ignored: AutoRound for Java reads the tokenizer from the model folder")
+        if platform not in ("hf", "model_scope"):
+            raise ValueError("platform must be 'hf' or 'model_scope', got %r" % (platform,))
+        # The hub is chosen by the JVM's environment (read by the Java hub client), not per call.
+        use_modelscope = str(_java.System.getenv("AR_USE_MODELSCOPE") or "").lower() in ("1", "true")
+        if platform == "model_scope" and not use_modelscope:
+            raise NotImplementedError("platform='model_scope' needs AR_USE_MODELSCOPE=1 in the environment of the "
+                                      "JVM (the hub cannot be switched per call)")
+        kwargs = dict(kwargs)
+        kwargs.update(alg_configs=alg_configs, algorithm=algorithm)
+        if "device" in kwargs:
+            _warn("`device` is deprecated, please use `device_map` instead")
+            device_map = kwargs.pop("device")
+        if isinstance(device_map, dict) or not isinstance(device_map, (int, str)) or isinstance(device_map, bool):
+            raise TypeError("device_map must be a device string such as 'cpu', '0' or 'auto' (or an int), got %s"
+                            % type(device_map).__name__)
+
+        o = _java.QuantizeOptions()
+        o.model = self.model
+        o.dataset = _dataset_argument(dataset)
+        o.seqlen = _check_type("seqlen", seqlen, int)
+        o.nsamples = _check_type("nsamples", nsamples, int)
+        o.batchSize = _check_type("batch_size", batch_size, int)
+        o.iters = _check_type("iters", iters, int)
+        o.gradientAccumulateSteps = _check_type("gradient_accumulate_steps", gradient_accumulate_steps, int)
+        o.lowGpuMemUsage = bool(_check_type("low_gpu_mem_usage", low_gpu_mem_usage, bool))
+        o.lowCpuMemUsage = bool(_check_type("low_cpu_mem_usage", low_cpu_mem_usage, bool))
+        if seed is None:
+            raise TypeError("seed must be an int, got None")
+        o.seed = _check_type("seed", seed, int)
+        o.deviceMap = str(device_map)
+        _check_type("enable_torch_compile", enable_torch_compile, bool)
+
+        preset, overrides = _scheme_overrides(scheme)
+        o.scheme = preset
+        for key, value in overrides.items():
+            kwargs.setdefault(key, value)
+        for key, (field, expected) in list(_SCHEME_FIELDS.items()) + list(_TUNING_FIELDS.items()):
+            if key in kwargs:
+                value = _check_type(key, kwargs.pop(key), expected)
+                if value is not None:
+                    setattr(o, field, float(value) if expected is _NUMBER else value)
+        if "enable_opt_rtn" in kwargs:
+            enable = _check_type("enable_opt_rtn", kwargs.pop("enable_opt_rtn"), bool)
+            if enable is not None:
+                o.disableOptRtn = not enable
+        ignore = _join_names("ignore_layers", kwargs.pop("ignore_layers", None))
+        fp_layers = _join_names("fp_layers", kwargs.pop("fp_layers", None))
+        o.ignoreLayers = ",".join(x for x in (ignore, fp_layers) if x)
+        o.toQuantBlockNames = _join_names("to_quant_block_names", kwargs.pop("to_quant_block_names", None))
+        self.format = kwargs.pop("format", None)
+        if self.format is not None:
+            _formats(self.format)
+        for key, default in _UNSUPPORTED.items():
+            value = kwargs.pop(key, default)
+            if value is not None and value != default:
+                raise NotImplementedError("%s=%r is not supported by AutoRound for Java" % (key, value))
+        for key in _NO_EFFECT:
+            kwargs.pop(key, None)
+        for key, value in _layer_config_argument(layer_config).items():
+            o.layerConfig.put(key, _java.java_value(value))
+        if kwargs:
+            _warn("unrecognized keys %s were passed. Please check them." % list(kwargs.keys()))
+
+        # The reference writes into existing folders; quantize_and_save() sets the real output folder.
+        o.overwrite = True
+        o.outputDir = "tmp_autoround"
+        self._options = o
+        self._java = _java.JavaAutoRound(o, _java.System.err)
+        self._plan = _java.call(self._java.plan)
+        self._quantized = None
+        self.quantized = False
+        self.scheme = scheme
+        self.layer_config = None
+        self.iters = o.itersOrDefault()
+        self.seqlen, self.nsamples, self.batch_size = seqlen, nsamples, batch_size
+        self.dataset = dataset if dataset is not None else "NeelNanda/pile-10k"
+        self.seed = seed
+
+    def _resolved_layer_config(self, plan):
+        return {str(e.getKey()): _scheme_dict(e.getValue()) for e in plan.layerSchemes().entrySet()}
+
+    def _model_object(self, plan, algorithm, seconds):
+        return QuantizedModel(self.model, self._resolved_layer_config(plan), str(algorithm.name()),
+                              str(plan.presetName()), int(plan.quantizedLayers().size()), float(seconds))
+
+    def quantize(self):
+        """Quantizes in memory; returns ``(model, layer_config)`` as the reference does."""
+        q = _java.call(self._java.quantize)
+        self._quantized = q
+        self.quantized = True
+        self.model_object = self._model_object(q.plan(), q.plan().algorithm(), q.seconds())
+        self.layer_config = self.model_object.layer_config
+        return self.model_object, self.layer_config
+
+    def save_quantized(self, output_dir=None, format=None, inplace=True, return_folders=False, **kwargs):
+        """Writes the quantized model to ``output_dir`` itself; returns the model, or ``(model, folders)``."""
+        if self._quantized is None:
+            if self.quantized:
+                raise RuntimeError("quantize_and_save() streamed the quantized layers to disk; call quantize() to keep "
+                                   "them in memory for save_quantized()")
+            raise RuntimeError("the model is not quantized yet: call quantize() first, or use quantize_and_save()")
+        model, folders = self._save(output_dir if output_dir is not None else "tmp_autoround",
+                                    format if format is not None else self.format, False, kwargs)
+        return (model, folders) if return_folders else model
+
+    def quantize_and_save(self, output_dir="tmp_autoround", format=None, inplace=True, **kwargs):
+        """Quantizes and writes every format into ``output_dir/<model>-w<bits>g<group>``; returns ``(model, folders)``
+        where ``folders`` is a str for one format and a list for several."""
+        fmt = format if format is not None else self.format
+        if self._quantized is not None:
+            return self._save(output_dir, fmt, True, kwargs)
+        formats = _formats(fmt)
+        self._warn_unknown(kwargs)
+        self._options.outputDir = os.fspath(_check_type("output_dir", output_dir, (str, os.PathLike)))
+        self._options.formats = _java.java_list(formats)
+        report = _java.call(self._java.quantizeAndSave)
+        self.quantized = True
+        model = self._model_object(self._plan, report.algorithm(), report.seconds())
+        self.layer_config = model.layer_config
+        return self._result(model, report, formats)
+
+    def _save(self, output_dir, fmt, subfolder, kwargs):
+        formats = _formats(fmt)
+        self._warn_unknown(kwargs)
+        _check_type("output_dir", output_dir, (str, os.PathLike))
+        report = _java.call(self._java.save, self._quantized, _java.to_path(os.fspath(output_dir)),
+                            _java.java_list(formats), subfolder)
+        return self._result(self.model_object, report, formats)
+
+    @staticmethod
+    def _result(model, report, formats):
+        folders = [str(p) for p in report.outputs()]
+        model.saved_to = folders
+        model.seconds = float(report.seconds())
+        return model, folders[0] if len(formats) == 1 else folders
+
+    @staticmethod
+    def _warn_unknown(kwargs):
+        for key in ("safe_serialization", "max_shard_size"):
+            kwargs.pop(key, None)
+        if kwargs:
+            _warn("unrecognized keys %s were passed. Please check them." % list(kwargs.keys()))

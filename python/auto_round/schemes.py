@@ -1,0 +1,104 @@
+"""Quantization schemes: the ``QuantizationScheme`` class, the preset table and the preset constants.
+
+The presets are read from the Java library (``io.autoround.quant.scheme.SchemePresets``), so Python and Java
+always agree on them.
+"""
+
+from . import _java
+
+__all__ = ["QuantizationScheme", "PRESET_SCHEMES", "preset_name_to_scheme", "get_gguf_scheme"]
+
+# Field order of the reference dataclass. A plain class: importing dataclasses costs seconds on GraalPy.
+_FIELDS = ("bits", "group_size", "sym", "data_type", "act_bits", "act_group_size", "act_sym", "act_data_type",
+           "act_dynamic", "super_bits", "super_group_size", "rotation_config")
+
+
+class QuantizationScheme:
+    """A weight/activation quantization scheme with the reference's fields and defaults."""
+
+    def __init__(self, bits=4, group_size=128, sym=True, data_type="int", act_bits=None, act_group_size=None,
+                 act_sym=None, act_data_type=None, act_dynamic=None, super_bits=None, super_group_size=None,
+                 rotation_config=None):
+        self.bits, self.group_size, self.sym, self.data_type = bits, group_size, sym, data_type
+        self.act_bits, self.act_group_size, self.act_sym = act_bits, act_group_size, act_sym
+        self.act_data_type, self.act_dynamic = act_data_type, act_dynamic
+        self.super_bits, self.super_group_size, self.rotation_config = super_bits, super_group_size, rotation_config
+
+    @classmethod
+    def from_dict(cls, config: dict):
+        unknown = set(config) - set(_FIELDS)
+        if unknown:
+            raise ValueError("unknown QuantizationScheme fields %s; valid fields: %s" % (sorted(unknown), list(_FIELDS)))
+        return cls(**config)
+
+    @classmethod
+    def get_attributes(cls):
+        return list(_FIELDS)
+
+    def __getitem__(self, key):
+        if key not in _FIELDS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __setitem__(self, key, value):
+        if key not in _FIELDS:
+            raise KeyError(key)
+        setattr(self, key, value)
+
+    def items(self):
+        return ((k, getattr(self, k)) for k in _FIELDS)
+
+    def keys(self):
+        return list(_FIELDS)
+
+    def values(self):
+        return [getattr(self, k) for k in _FIELDS]
+
+    def __eq__(self, other):
+        return isinstance(other, QuantizationScheme) and self.values() == other.values()
+
+    def __hash__(self):
+        return hash(tuple(repr(v) for v in self.values()))
+
+    def __repr__(self):
+        return "QuantizationScheme(%s)" % ", ".join("%s=%r" % kv for kv in self.items())
+
+    def overrides(self):
+        """The fields that are set (not None), as scheme overrides for the Java resolver."""
+        return {k: v for k, v in self.items() if v is not None and k != "rotation_config"}
+
+
+def _load_presets():
+    presets = {}
+    for name in _java.SchemePresets.names():
+        try:
+            raw = _java.python_value(_java.SchemePresets.raw(name))
+        except Exception:  # presets the port cannot run (e.g. FP8_BLOCK) are absent here
+            continue
+        presets[str(name)] = QuantizationScheme.from_dict(raw)
+    return presets
+
+
+PRESET_SCHEMES = _load_presets()
+
+# Module-level constants as in the reference (auto_round.schemes.W4A16, ...).
+for _name, _scheme in PRESET_SCHEMES.items():
+    if _name.isidentifier():
+        globals()[_name] = _scheme
+        __all__.append(_name)
+del _name, _scheme
+
+
+def preset_name_to_scheme(name: str) -> QuantizationScheme:
+    """The preset of that name (any case), or ValueError listing the valid names."""
+    if not isinstance(name, str):
+        raise TypeError("scheme name must be a str, got %s" % type(name).__name__)
+    raw = _java.call(_java.SchemePresets.raw, name)
+    return QuantizationScheme.from_dict(_java.python_value(raw))
+
+
+def get_gguf_scheme(scheme) -> str:
+    """The GGUF preset name of a scheme name, or "" when it is not a GGUF preset."""
+    if isinstance(scheme, str) and _java.SchemePresets.isGguf(scheme):
+        return str(_java.SchemePresets.canonicalName(scheme))
+    return ""
