@@ -1,9 +1,8 @@
 package io.autoround.infer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
@@ -12,9 +11,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Packed codes kept on the device as uint8 [out, groups, paddedGroup / codesPerByte] (low bits first; 3-bit codes
- * take a nibble), with fp32 scales and zero points [out, groups, 1]. Each forward unpacks the fields with exact
- * float arithmetic ({@code floor(b / 2^(bits i)) mod 2^bits}; DJL has no bitwise ops), dequantizes and runs one
- * matmul; the fp32 weight lives only for that call, as in the reference's pure-torch QuantLinear.
+ * take a nibble), with fp32 scales and zero points [out, groups, 1]. Each forward unpacks all codes with one gather
+ * through a 256-entry byte-to-fields table (DJL has no bitwise ops), dequantizes and runs one matmul; the fp32 weight lives only for that call, as in the reference's pure-torch QuantLinear.
  */
 final class DevicePackedLinear implements QuantizedLinear {
     private final int rows;
@@ -27,6 +25,7 @@ final class DevicePackedLinear implements QuantizedLinear {
     private final NDArray packed;
     private final NDArray scales;
     private final NDArray zeros;
+    private final NDArray fieldTable;
 
     DevicePackedLinear(QuantizedWeight w, NDManager manager) {
         this.rows = w.rows();
@@ -51,6 +50,7 @@ final class DevicePackedLinear implements QuantizedLinear {
         this.packed = manager.create(ByteBuffer.wrap(bytes), new Shape(rows, groups, bytesPerGroup), DataType.UINT8);
         this.scales = manager.create(w.scales(), new Shape(rows, groups, 1));
         this.zeros = manager.create(zeroPoints, new Shape(rows, groups, 1));
+        this.fieldTable = manager.create(fieldTable(fieldBits, codesPerByte), new Shape(256, codesPerByte));
     }
 
     @Override
@@ -58,16 +58,10 @@ final class DevicePackedLinear implements QuantizedLinear {
         NDManager m = x.getManager();
         NDArray weight;
         try (NDManager scope = m.newSubManager()) {
-            NDArray b = packed.toType(DataType.FLOAT32, true);
-            b.attach(scope);
-            NDList fields = new NDList(codesPerByte);
-            NDArray rest = b;
-            for (int i = 0; i < codesPerByte; i++) {
-                NDArray higher = rest.div(1 << fieldBits).floor();
-                fields.add(rest.sub(higher.mul(1 << fieldBits)));
-                rest = higher;
-            }
-            NDArray codes = codesPerByte == 1 ? fields.get(0) : NDArrays.stack(fields, 3);
+            // one gather through the 256-entry byte -> fields table unpacks every code at once
+            NDArray index = packed.toType(DataType.INT64, true).reshape(-1);
+            index.attach(scope);
+            NDArray codes = fieldTable.get(scope, new NDIndex("{}", index));
             NDArray w = codes.reshape(rows, groups, paddedGroupWidth).sub(zeros).mul(scales);
             if (paddedGroupWidth != groupWidth) {
                 w = w.get(":, :, :" + groupWidth);
@@ -84,8 +78,20 @@ final class DevicePackedLinear implements QuantizedLinear {
         return y;
     }
 
+    /** [256, codesPerByte]: the code values of every byte, low bits first. */
+    private static float[] fieldTable(int fieldBits, int codesPerByte) {
+        float[] t = new float[256 * codesPerByte];
+        int mask = (1 << fieldBits) - 1;
+        for (int b = 0; b < 256; b++) {
+            for (int i = 0; i < codesPerByte; i++) {
+                t[b * codesPerByte + i] = (b >>> (fieldBits * i)) & mask;
+            }
+        }
+        return t;
+    }
+
     @Override
     public long residentBytes() {
-        return packed.getShape().size() + 4L * scales.getShape().size() + 4L * zeros.getShape().size();
+        return packed.getShape().size() + 4L * (scales.getShape().size() + zeros.getShape().size() + fieldTable.getShape().size());
     }
 }
