@@ -2,7 +2,8 @@ package io.autoround.infer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
@@ -10,9 +11,10 @@ import io.autoround.quant.QuantizedWeight;
 import java.nio.ByteBuffer;
 
 /**
- * Packed codes kept on the device as uint8 [out, groups, paddedGroup / codesPerByte] (low bits first; 3-bit codes
- * take a nibble), with fp32 scales and zero points [out, groups, 1]. Each forward unpacks all codes with one gather
- * through a 256-entry byte-to-fields table (DJL has no bitwise ops), dequantizes and runs one matmul; the fp32 weight lives only for that call, as in the reference's pure-torch QuantLinear.
+ * Packed codes kept on the device as uint8 [out, groups, paddedGroup / codesPerByte], planar per group (bit field i
+ * of byte j holds column {@code i * bytesPerGroup + j}; 3-bit codes take a nibble), with fp32 scales and zero points
+ * [out, groups, 1]. Each forward splits the fields with exact float arithmetic (DJL has no bitwise ops), joins the
+ * planes by one concat, dequantizes and runs one matmul; the fp32 weight lives only for that call, as in the reference's pure-torch QuantLinear.
  */
 final class DevicePackedLinear implements QuantizedLinear {
     private final int rows;
@@ -25,7 +27,6 @@ final class DevicePackedLinear implements QuantizedLinear {
     private final NDArray packed;
     private final NDArray scales;
     private final NDArray zeros;
-    private final NDArray fieldTable;
 
     DevicePackedLinear(QuantizedWeight w, NDManager manager) {
         this.rows = w.rows();
@@ -43,14 +44,14 @@ final class DevicePackedLinear implements QuantizedLinear {
                 zeroPoints[r * groups + g] = w.zeros()[r * groups + g];
                 for (int j = 0; j < groupWidth && g * groupWidth + j < cols; j++) {
                     int code = w.codes()[r * cols + g * groupWidth + j];
-                    bytes[(r * groups + g) * bytesPerGroup + j / codesPerByte] |= (byte) (code << (fieldBits * (j % codesPerByte)));
+                    // planar: field i of byte j holds column i * bytesPerGroup + j of the group
+                    bytes[(r * groups + g) * bytesPerGroup + j % bytesPerGroup] |= (byte) (code << (fieldBits * (j / bytesPerGroup)));
                 }
             }
         }
         this.packed = manager.create(ByteBuffer.wrap(bytes), new Shape(rows, groups, bytesPerGroup), DataType.UINT8);
         this.scales = manager.create(w.scales(), new Shape(rows, groups, 1));
         this.zeros = manager.create(zeroPoints, new Shape(rows, groups, 1));
-        this.fieldTable = manager.create(fieldTable(fieldBits, codesPerByte), new Shape(256, codesPerByte));
     }
 
     @Override
@@ -58,11 +59,18 @@ final class DevicePackedLinear implements QuantizedLinear {
         NDManager m = x.getManager();
         NDArray weight;
         try (NDManager scope = m.newSubManager()) {
-            // one gather through the 256-entry byte -> fields table unpacks every code at once
-            NDArray index = packed.toType(DataType.INT64, true).reshape(-1);
-            index.attach(scope);
-            NDArray codes = fieldTable.get(scope, new NDIndex("{}", index));
-            NDArray w = codes.reshape(rows, groups, paddedGroupWidth).sub(zeros).mul(scales);
+            NDArray rest = packed.toType(DataType.FLOAT32, true);
+            rest.attach(scope);
+            NDList fields = new NDList(codesPerByte);
+            for (int i = 0; i < codesPerByte - 1; i++) {
+                // exact in fp32: the low field is rest - 2^bits * floor(rest / 2^bits)
+                NDArray higher = rest.mul(1f / (1 << fieldBits)).floor();
+                fields.add(rest.sub(higher.mul(1 << fieldBits)));
+                rest = higher;
+            }
+            fields.add(rest);
+            NDArray codes = codesPerByte == 1 ? rest : NDArrays.concat(fields, 2);
+            NDArray w = codes.sub(zeros).mul(scales);
             if (paddedGroupWidth != groupWidth) {
                 w = w.get(":, :, :" + groupWidth);
             }
@@ -78,20 +86,8 @@ final class DevicePackedLinear implements QuantizedLinear {
         return y;
     }
 
-    /** [256, codesPerByte]: the code values of every byte, low bits first. */
-    private static float[] fieldTable(int fieldBits, int codesPerByte) {
-        float[] t = new float[256 * codesPerByte];
-        int mask = (1 << fieldBits) - 1;
-        for (int b = 0; b < 256; b++) {
-            for (int i = 0; i < codesPerByte; i++) {
-                t[b * codesPerByte + i] = (b >>> (fieldBits * i)) & mask;
-            }
-        }
-        return t;
-    }
-
     @Override
     public long residentBytes() {
-        return packed.getShape().size() + 4L * (scales.getShape().size() + zeros.getShape().size() + fieldTable.getShape().size());
+        return packed.getShape().size() + 4L * (scales.getShape().size() + zeros.getShape().size());
     }
 }

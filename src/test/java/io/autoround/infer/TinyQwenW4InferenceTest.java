@@ -107,4 +107,35 @@ class TinyQwenW4InferenceTest {
             assertTrue(!a.equals(c), "different seeds gave the same 24 sampled tokens: " + a);
         }
     }
+
+    @Test
+    void cliGeneratesEvaluatesAndBenchesOnAForcedBackend() throws Exception {
+        String expected;
+        try (QuantizedModel q = QuantizedModel.load(checkpoint, Device.cpu(), PackedCpuBackend.NAME)) {
+            expected = "Once upon a time" + q.generate("Once upon a time", GenerationOptions.greedy(8), s -> { }) + "\n";
+        }
+        String out = runCli("generate", "--model", checkpoint.toString(), "--backend", "packed-cpu", "--max_new_tokens", "8");
+        assertEquals(expected, out);
+        Path text = Files.writeString(tmp.resolve("eval.txt"), Files.readString(SharedData.text("tinystories_valid_sample.txt")).substring(0, 2_000));
+        String eval = runCli("eval", "--model", checkpoint.toString(), "--backend", "djl-packed", "--text", text.toString(), "--seqlen", "128");
+        assertTrue(eval.contains("perplexity "), eval);
+        String bench = runCli("bench", "--model", checkpoint.toString(), "--backend", "packed-cpu", "--prompt_len", "8",
+                "--decode_tokens", "2", "--repeats", "1");
+        assertTrue(bench.lines().anyMatch(l -> l.startsWith("packed-cpu") && l.contains("5,087,232")), bench);
+    }
+
+    private static String runCli(String... args) {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        int code;
+        try (java.io.PrintStream capture = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            code = new picocli.CommandLine(new io.autoround.cli.Main()).execute(args);
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, String.join(" ", args) + " failed: " + out);
+        return out;
+    }
 }
