@@ -24,7 +24,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--fp_model", description = "The unquantized model to compare against (fp32 on DJL).")
     String fpModel;
 
-    @Option(names = "--backend", defaultValue = "all", description = "all, or one backend name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", defaultValue = "all", description = "all, or backend names separated by commas, run in that order (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--prompt_len", defaultValue = "128", description = "Prompt tokens for prefill (default: ${DEFAULT-VALUE}).")
@@ -46,12 +46,12 @@ final class BenchCommand implements Callable<Integer> {
                 rows.add(row("fp32 model", m, linearWeightBytes(m), before));
             }
         }
-        List<String> names = backend.equals("all") ? BackendRegistry.discover().names() : List.of(backend);
+        List<String> names = backend.equals("all") ? BackendRegistry.discover().names() : List.of(backend.split(","));
         for (String name : names) {
             long before = InferenceBench.residentBytes();
             try (QuantizedModel q = QuantizedModel.load(dir, Device.cpu(), name)) {
                 rows.add(row(name, q.model(), q.quantizedModuleBytes(), before));
-                if (name.equals(names.get(0))) {
+                if (rows.size() == (fpModel != null ? 2 : 1)) {
                     System.err.printf("checkpoint holds %,d bytes for its quantized layers%n", q.checkpointQuantizedBytes());
                 }
             } catch (NoBackendException e) {

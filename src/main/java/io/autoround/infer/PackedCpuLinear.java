@@ -10,6 +10,9 @@ import io.autoround.quant.QuantizedWeight;
  * at decode, [1, in]), the kernel reads packed codes, and the result returns as an NDArray on x's manager.
  */
 final class PackedCpuLinear implements QuantizedLinear {
+    // q/k/v (and gate/up) receive the same input array one after another: copy it out of DJL once
+    private static final ThreadLocal<Object[]> LAST_INPUT = ThreadLocal.withInitial(() -> new Object[2]);
+
     private final PackedIntWeights weights;
 
     PackedCpuLinear(QuantizedWeight w) {
@@ -20,10 +23,20 @@ final class PackedCpuLinear implements QuantizedLinear {
     public NDArray forward(NDArray x) {
         Shape shape = x.getShape();
         int m = Math.toIntExact(shape.size() / weights.cols);
-        NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
-        float[] y = PackedIntKernel.forward(weights, in.toFloatArray(), m);
+        float[] y = PackedIntKernel.forward(weights, floats(x), m);
         Shape outShape = shape.slice(0, shape.dimension() - 1).add(weights.rows);
         return x.getManager().create(y, outShape);
+    }
+
+    private static float[] floats(NDArray x) {
+        Object[] last = LAST_INPUT.get();
+        if (last[0] == x) {
+            return (float[]) last[1];
+        }
+        float[] v = x.getDataType() == DataType.FLOAT32 ? x.toFloatArray() : x.toType(DataType.FLOAT32, false).toFloatArray();
+        last[0] = x;
+        last[1] = v;
+        return v;
     }
 
     @Override

@@ -16,7 +16,8 @@ final class PackedIntKernel {
     static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     private static final int ROWS_PER_TASK = 32;
-    private static final long PARALLEL_MIN_WEIGHTS = 1L << 16;
+    // below ~1M weight-rows a fork-join hand-off costs more than it saves (and stalls when cores are busy)
+    private static final long PARALLEL_MIN_WEIGHTS = 1L << 20;
 
     private PackedIntKernel() {}
 

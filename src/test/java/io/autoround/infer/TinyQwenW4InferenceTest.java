@@ -46,7 +46,7 @@ class TinyQwenW4InferenceTest {
         try (var s = Files.walk(tmp)) {
             checkpoint = s.filter(p -> p.getFileName().toString().equals("config.json")).findFirst().orElseThrow().getParent();
         }
-        String text = Files.readString(SharedData.text("tinystories_valid_sample.txt")).substring(0, 5_000);
+        String text = Files.readString(SharedData.text("tinystories_valid_sample.txt")).substring(0, 3_000);
         try (TextTokenizer tok = TextTokenizer.load(checkpoint)) {
             evalTokens = tok.encode(text);
         }
