@@ -13,7 +13,8 @@ import java.util.Set;
  * @param sym symmetric and/or asymmetric ({@code true}, {@code false})
  * @param dataTypes weight data type families ({@code int}, {@code mx_fp}, {@code nv_fp}, {@code fp})
  * @param packingFormats checkpoint packing formats
- * @param maxActBits activation bits the backend leaves alone (16: weight-only schemes)
+ * @param maxActBits schemes whose act_bits are below this are refused (16: weight-only schemes only; 0: the backend
+ *     checks activation schemes itself in {@link InferenceBackend#shapeProblems})
  * @param priority higher wins among the backends that fit
  */
 public record BackendCapabilities(Set<String> devices, Set<Integer> bits, Set<Integer> groupSizes, Set<Boolean> sym,

@@ -7,14 +7,14 @@ import java.util.Set;
 
 /**
  * Dequantize once to fp32 and run dense DJL matmuls: every data type the checkpoint readers decode (int, MX, NV,
- * FP8), any device, always available. Weight-only: activation fake-quant of MX/NV schemes is not applied, so those
- * layers are refused when the scheme quantizes activations. Memory is 4 bytes per weight.
+ * FP8), any device, always available. Schemes with dynamic MX activations get their activation quant-dequant per
+ * call ({@link ActivationFakeQuant}); other activation quantization is refused. Memory is 4 bytes per weight.
  */
 public final class DequantFp32Backend implements InferenceBackend {
     public static final String NAME = "dequant-fp32";
 
     private static final BackendCapabilities CAPS = new BackendCapabilities(Set.of(), Set.of(2, 3, 4, 8), Set.of(),
-            Set.of(), Set.of("int", "mx_fp", "nv_fp", "fp"), Set.of(), 16, 0);
+            Set.of(), Set.of("int", "mx_fp", "nv_fp", "fp"), Set.of(), 0, 0);
 
     @Override
     public String name() {
@@ -34,6 +34,12 @@ public final class DequantFp32Backend implements InferenceBackend {
     @Override
     public Availability availability(Device device) {
         return Availability.yes();
+    }
+
+    @Override
+    public java.util.List<String> shapeProblems(LayerRequest request) {
+        String reason = ActivationFakeQuant.unsupportedReason(request.scheme(), request.cols());
+        return reason == null ? java.util.List.of() : java.util.List.of(reason);
     }
 
     @Override
