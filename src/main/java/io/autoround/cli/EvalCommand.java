@@ -1,14 +1,14 @@
 package io.autoround.cli;
 
 import io.autoround.api.DemoAssets;
-import io.autoround.api.ModelLoader;
 import io.autoround.eval.Perplexity;
-import io.autoround.model.nn.DecoderModel;
+import io.autoround.infer.QuantizedModel;
 import io.autoround.model.tokenizer.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code auto-round eval}: perplexity of a model (fp or quantized checkpoint) on a text file. */
@@ -27,6 +27,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch_size", defaultValue = "8", description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Mixin
+    BackendOptions backend = new BackendOptions();
+
     @Option(names = "--keep_tail", description = "Also score the last, shorter window (default: dropped).")
     boolean keepTail;
 
@@ -38,9 +41,10 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("text file not found: " + textFile);
         }
         String content = Files.readString(textFile);
-        try (DecoderModel m = ModelLoader.load(dir); TextTokenizer tok = TextTokenizer.load(dir)) {
+        try (QuantizedModel q = backend.load(dir)) {
+            TextTokenizer tok = q.tokenizer();
             ProgressBar bar = new ProgressBar(System.err, "eval");
-            Perplexity.Result r = Perplexity.evaluate(m, tok, content, Perplexity.Options.of(seqlen)
+            Perplexity.Result r = Perplexity.evaluate(q.model(), tok, content, Perplexity.Options.of(seqlen)
                     .withBatchSize(batchSize).withKeepTail(keepTail).withProgress((d, t) -> bar.update(d, t, null)));
             System.out.printf("model %s%ntext %s%nperplexity %.4f (mean NLL %.5f over %d tokens in %d windows of %d)%n",
                     ModelArgument.describe(model), textFile, r.perplexity(), r.meanNll(), r.scoredTokens(), r.windows(), seqlen);

@@ -1,19 +1,17 @@
 package io.autoround.cli;
 
-import io.autoround.api.ModelLoader;
-import io.autoround.eval.GreedyGenerator;
-import io.autoround.model.nn.DecoderModel;
-import io.autoround.model.tokenizer.TextTokenizer;
+import io.autoround.infer.GenerationOptions;
+import io.autoround.infer.QuantizedModel;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code auto-round generate}: greedy text from a prompt. */
-@Command(name = "generate", mixinStandardHelpOptions = true, description = "Greedy text generation from a prompt.")
+/** {@code auto-round generate}: streamed text from a prompt, greedy or sampled, on any backend. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Text generation from a prompt (greedy by default; --temperature > 0 samples), streamed to stdout.")
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"--model", "--model_name"}, description = "Model folder, quantized checkpoint or hub id (default: the demo model).")
     String model;
@@ -24,17 +22,33 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--max_new_tokens", defaultValue = "64", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
+    @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature; 0 = greedy (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top_p", defaultValue = "1.0", description = "Nucleus probability mass (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--top_k", defaultValue = "0", description = "Keep the k most likely tokens, 0 = all (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    BackendOptions backend = new BackendOptions();
+
     @Override
     public Integer call() {
         Path dir = ModelArgument.resolve(model);
-        try (DecoderModel m = ModelLoader.load(dir); TextTokenizer tok = TextTokenizer.load(dir)) {
-            long[] ids = tok.encode(prompt);
-            Set<Long> stops = new HashSet<>();
-            if (tok.eosTokenId() != null) {
-                stops.add((long) tok.eosTokenId());
-            }
-            long[] out = new GreedyGenerator(m).generate(ids, maxNewTokens, stops);
-            System.out.println(prompt + tok.decode(Arrays.copyOfRange(out, ids.length, out.length)));
+        GenerationOptions options = new GenerationOptions(maxNewTokens, temperature, topP, topK, seed, Set.of());
+        try (QuantizedModel m = backend.load(dir)) {
+            System.out.print(prompt);
+            System.out.flush();
+            m.generate(prompt, options, piece -> {
+                System.out.print(piece);
+                System.out.flush();
+            });
+            System.out.println();
         }
         return 0;
     }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         sortOptions = false, usageHelpWidth = 120,
         description = "Quantize LLMs to 2-8 bits with SignRound (default) or round-to-nearest (--iters 0) and export "
                 + "checkpoints for transformers, vLLM, SGLang and llama.cpp.",
-        subcommands = {EvalCommand.class, GenerateCommand.class})
+        subcommands = {EvalCommand.class, GenerateCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
     @Mixin
     QuantizeFlags flags = new QuantizeFlags();

@@ -22,9 +22,19 @@ public final class DequantizedTensorSource implements TensorSource {
     private final QuantizedCheckpoint checkpoint;
     private final Map<String, TensorInfo> infos = new LinkedHashMap<>();
     private final Map<String, String> weightToLayer = new LinkedHashMap<>();
+    private final boolean placeholders;
 
     public DequantizedTensorSource(QuantizedCheckpoint checkpoint) {
+        this(checkpoint, false);
+    }
+
+    /**
+     * @param placeholders when true, quantized layers' weights are reported as placeholders (see
+     *     {@link TensorSource#isPlaceholder}) so a loader does not materialize them: an inference backend serves them
+     */
+    public DequantizedTensorSource(QuantizedCheckpoint checkpoint, boolean placeholders) {
         this.checkpoint = checkpoint;
+        this.placeholders = placeholders;
         for (String raw : checkpoint.rawTensorNames()) {
             checkpoint.tensors().find(raw).ifPresent(t -> infos.put(raw, t));
         }
@@ -43,6 +53,11 @@ public final class DequantizedTensorSource implements TensorSource {
     @Override
     public Optional<TensorInfo> find(String name) {
         return Optional.ofNullable(infos.get(name));
+    }
+
+    @Override
+    public boolean isPlaceholder(String name) {
+        return placeholders && weightToLayer.containsKey(name);
     }
 
     @Override

@@ -32,6 +32,12 @@ public final class CheckpointWeights {
             throw new IllegalArgumentException("tensor '" + tensor + "' has shape " + Arrays.toString(info.shape())
                     + " but config.json implies " + Arrays.toString(expectedShape));
         }
+        if (source.isPlaceholder(tensor)) {
+            // a zero-stride view of one element: the right shape, no memory; its real forward comes from a module
+            NDArray placeholder = manager.zeros(new Shape(1)).broadcast(new Shape(expectedShape));
+            placeholder.setName(tensor);
+            return placeholder;
+        }
         float[] values = source.readFloats(tensor);
         NDArray array = manager.create(values, new Shape(expectedShape));
         array.setName(tensor);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.core.Linear;
 import io.autoround.model.arch.LinearSpec;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -92,7 +93,25 @@ public final class LinearLayer {
         if (inputObserver != null) {
             inputObserver.accept(x);
         }
+        if (forwardOverride != null) {
+            NDArray y = forwardOverride.apply(x);
+            return bias == null ? y : y.add(bias);
+        }
         return Linear.linear(x, effectiveWeight(), bias).singletonOrThrow();
+    }
+
+    /**
+     * Delegates {@code x W^T} to another module (e.g. an inference backend's quantized linear computing from packed
+     * codes); the layer still adds its bias. The module must return [..., out] on x's manager. Null restores the
+     * weight-based forward.
+     */
+    public void setForwardOverride(Function<NDArray, NDArray> module) {
+        this.forwardOverride = module;
+    }
+
+    /** True when a module computes this layer's forward. */
+    public boolean hasForwardOverride() {
+        return forwardOverride != null;
     }
 
     /**
@@ -111,6 +130,7 @@ public final class LinearLayer {
     }
 
     private java.util.function.Consumer<NDArray> inputObserver;
+    private Function<NDArray, NDArray> forwardOverride;
 
     @Override
     public String toString() {

@@ -16,6 +16,14 @@ public interface TensorSource extends AutoCloseable {
     /** Raw little-endian bytes of a tensor (a view; valid until close). */
     MemorySegment data(String name);
 
+    /**
+     * True when the tensor's values are supplied later by another module (e.g. a quantized layer whose weight an
+     * inference backend computes from packed codes): loaders may then keep a shape-only placeholder.
+     */
+    default boolean isPlaceholder(String name) {
+        return false;
+    }
+
     default boolean contains(String name) {
         return find(name).isPresent();
     }

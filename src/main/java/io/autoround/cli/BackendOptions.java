@@ -1,0 +1,42 @@
+package io.autoround.cli;
+
+import ai.djl.Device;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** {@code --backend} and {@code --device} for the commands that run a (possibly quantized) model. */
+final class BackendOptions {
+    @Option(names = "--backend", defaultValue = "auto",
+            description = "Inference backend for quantized layers: auto (highest priority that fits, logged) or a name: "
+                    + "packed-cpu, djl-packed, dequant-fp32 (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    /** Loads the model folder on the chosen device and backend, logging the per-layer choice to stderr. */
+    io.autoround.infer.QuantizedModel load(java.nio.file.Path dir) {
+        io.autoround.infer.QuantizedModel q = io.autoround.infer.QuantizedModel.load(dir, device(), backend);
+        q.plan().ifPresent(p -> System.err.print("backend selection (--backend " + backend + "):\n" + p.explain()));
+        return q;
+    }
+
+    /** The DJL device named by --device. */
+    Device device() {
+        String d = device.trim().toLowerCase(Locale.ROOT);
+        if (d.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (d.equals("gpu") || d.equals("cuda")) {
+            return Device.gpu();
+        }
+        if (d.startsWith("cuda:") || d.startsWith("gpu:")) {
+            try {
+                return Device.gpu(Integer.parseInt(d.substring(d.indexOf(':') + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad --device '" + device + "': expected cpu, gpu, cuda or cuda:N");
+            }
+        }
+        throw new IllegalArgumentException("bad --device '" + device + "': expected cpu, gpu, cuda or cuda:N");
+    }
+}

@@ -1,0 +1,160 @@
+package io.autoround.infer;
+
+import ai.djl.Device;
+import io.autoround.api.ModelLoader;
+import io.autoround.export.CheckpointFormatException;
+import io.autoround.export.QuantizedCheckpoint;
+import io.autoround.export.QuantizedCheckpointReader;
+import io.autoround.model.config.ModelConfig;
+import io.autoround.model.nn.DecoderModel;
+import io.autoround.model.nn.LinearLayer;
+import io.autoround.model.safetensors.TensorInfo;
+import io.autoround.model.tokenizer.TextTokenizer;
+import io.autoround.quant.QuantizedWeight;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A model ready for inference: a quantized checkpoint (auto_round in every packing, auto_gptq, auto_awq,
+ * llm_compressor) whose quantized Linears run on the backend chosen per layer, or a plain fp checkpoint. Quantized
+ * weights are never materialized in the model: the Linear keeps a shape-only placeholder and delegates its
+ * forward to the backend's module.
+ */
+public final class QuantizedModel implements AutoCloseable {
+    private final Path dir;
+    private final DecoderModel model;
+    private final LoadPlan plan;
+    private final long moduleBytes;
+    private final long checkpointBytes;
+    private TextTokenizer tokenizer;
+
+    private QuantizedModel(Path dir, DecoderModel model, LoadPlan plan, long moduleBytes, long checkpointBytes) {
+        this.dir = dir;
+        this.model = model;
+        this.plan = plan;
+        this.moduleBytes = moduleBytes;
+        this.checkpointBytes = checkpointBytes;
+    }
+
+    /** Loads on the CPU choosing backends automatically. */
+    public static QuantizedModel load(Path dir) {
+        return load(dir, Device.cpu());
+    }
+
+    public static QuantizedModel load(Path dir, Device device) {
+        return load(dir, device, BackendRegistry.AUTO);
+    }
+
+    /** Loads with {@code backend} = {@code auto} or a backend name forced for every quantized layer. */
+    public static QuantizedModel load(Path dir, Device device, String backend) {
+        return load(dir, device, backend, BackendRegistry.discover());
+    }
+
+    public static QuantizedModel load(Path dir, Device device, String backend, BackendRegistry registry) {
+        if (!ModelLoader.isQuantized(dir)) {
+            return new QuantizedModel(dir, DecoderModel.load(dir, device), null, 0, 0);
+        }
+        ModelConfig config = ModelConfig.load(dir);
+        try (QuantizedCheckpoint ckpt = QuantizedCheckpointReader.read(dir)) {
+            LoadPlan plan = LoadPlan.of(ckpt, device, backend, registry);
+            DecoderModel model = DecoderModel.load(config, new DequantizedTensorSource(ckpt, true), device);
+            try {
+                Map<String, LinearLayer> linears = linears(model);
+                long bytes = 0;
+                for (Map.Entry<String, BackendSelection> e : plan.selections().entrySet()) {
+                    LinearLayer layer = linears.get(e.getKey());
+                    if (layer == null) {
+                        throw new CheckpointFormatException(ckpt.format() + " layer '" + e.getKey() + "' in " + dir
+                                + " is not a Linear of the " + config.modelType() + " model");
+                    }
+                    QuantizedWeight w = ckpt.weights().get(e.getKey());
+                    QuantizedLinear module = e.getValue().backend().create(w, model.manager());
+                    layer.setForwardOverride(module::forward);
+                    bytes += module.residentBytes();
+                }
+                return new QuantizedModel(dir, model, plan, bytes, quantizedTensorBytes(ckpt));
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+    }
+
+    private static Map<String, LinearLayer> linears(DecoderModel model) {
+        Map<String, LinearLayer> out = new LinkedHashMap<>();
+        for (int i = 0; i < model.numBlocks(); i++) {
+            out.putAll(model.block(i).linears());
+        }
+        out.put(model.lmHead().name(), model.lmHead());
+        return out;
+    }
+
+    /** Bytes the checkpoint stores for its quantized layers (packed codes, scales, zeros, g_idx; not biases). */
+    private static long quantizedTensorBytes(QuantizedCheckpoint ckpt) {
+        long total = 0;
+        for (TensorInfo t : ckpt.tensors().tensors()) {
+            int dot = t.name().lastIndexOf('.');
+            if (dot > 0 && ckpt.weights().containsKey(t.name().substring(0, dot)) && !t.name().endsWith(".bias")) {
+                total += t.byteLength();
+            }
+        }
+        return total;
+    }
+
+    public DecoderModel model() {
+        return model;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The per-layer backend choice; empty for an fp checkpoint. */
+    public Optional<LoadPlan> plan() {
+        return Optional.ofNullable(plan);
+    }
+
+    /** Bytes the backend modules hold for the quantized layers' weights. */
+    public long quantizedModuleBytes() {
+        return moduleBytes;
+    }
+
+    /** Bytes of the quantized layers' tensors in the checkpoint files. */
+    public long checkpointQuantizedBytes() {
+        return checkpointBytes;
+    }
+
+    /** The checkpoint's tokenizer, loaded on first use and closed with the model. */
+    public synchronized TextTokenizer tokenizer() {
+        if (tokenizer == null) {
+            tokenizer = TextTokenizer.load(dir);
+        }
+        return tokenizer;
+    }
+
+    /** Generates token ids after {@code prompt}, calling {@code onToken} with each new id as it is produced. */
+    public long[] generate(long[] prompt, GenerationOptions options, TokenListener onToken) {
+        return new TextGenerator(model).generate(prompt, options, onToken);
+    }
+
+    /** Generates text after {@code prompt}, streaming decoded text pieces to {@code onText}; returns the new text. */
+    public String generate(String prompt, GenerationOptions options, Consumer<String> onText) {
+        TextTokenizer tok = tokenizer();
+        GenerationOptions o = options.stopIds().isEmpty() && tok.eosTokenId() != null
+                ? options.withStopIds(java.util.Set.of((long) tok.eosTokenId())) : options;
+        TextStreamer streamer = new TextStreamer(tok, onText);
+        generate(tok.encode(prompt), o, streamer);
+        return streamer.text();
+    }
+
+    @Override
+    public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        model.close();
+    }
+}
