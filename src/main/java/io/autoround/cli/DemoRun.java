@@ -21,7 +21,10 @@ final class DemoRun {
             o.dataset = "embedded";
         }
         if (o.seqlen == null) {
-            o.seqlen = 256; // keeps the demo to a minute or two on a laptop CPU; --seqlen overrides
+            o.seqlen = 256; // with 64 samples this keeps the demo to a few minutes on a 2-core CPU; flags override
+        }
+        if (o.nsamples == null) {
+            o.nsamples = 64;
         }
         if (!outputDirGiven) {
             o.overwrite = true; // the demo's own default folder is replaced on every run
