@@ -64,8 +64,10 @@ class QuantizeAndSaveTest(TempDirTestCase):
             self.out("rtn"))
         self.assertTrue(folder.endswith("stories260k-w4g128"))
         q = self.check_w4_checkpoint(folder, 128)
-        self.assertEqual(q["iters"], 0)
-        self.assertIn(model.algorithm, ("RTN", "OPT_RTN"))
+        # the reference's RTN config serializes no "iters" (its golden exports), only enable_quanted_input=False
+        self.assertNotIn("iters", q)
+        self.assertFalse(q["enable_quanted_input"])
+        self.assertEqual(model.algorithm, "OPT_RTN")
 
     def test_quantize_then_save_quantized_matches_quantize_and_save(self):
         ar = AutoRound(DEMO, group_size=32, **QUICK)

@@ -26,11 +26,13 @@ class RunPlanBadInputTest {
         o.iters = 0;
         o.disableOptRtn = true;
         o.outputDir = tmp.resolve("out").toString();
+        boolean existed = Files.exists(tmp.resolve("out"));
         change.accept(o);
         RuntimeException e = assertThrows(RuntimeException.class,
                 () -> new AutoRound(o, new PrintStream(new ByteArrayOutputStream())).quantizeAndSave());
-        assertFalse(Files.exists(tmp.resolve("out")) && tmp.resolve("out").toFile().list().length > 0
-                && !o.overwrite, "no output written");
+        if (!existed) {
+            assertFalse(Files.exists(tmp.resolve("out")), "no output folder written");
+        }
         return e;
     }
 
