@@ -8,6 +8,7 @@ import io.autoround.export.CheckpointSink;
 import io.autoround.export.Exporter;
 import io.autoround.model.nn.DecoderModel;
 import io.autoround.model.safetensors.SafetensorsCheckpoint;
+import io.autoround.model.safetensors.TensorData;
 import io.autoround.model.tokenizer.TextTokenizer;
 import io.autoround.quant.QuantizedWeight;
 import java.io.PrintStream;
@@ -74,8 +75,20 @@ public final class AutoRound {
         RunPlan plan = plan();
         logStart(plan);
         List<QuantizedWeight> weights = new ArrayList<>();
-        List<BlockReport> blocks = runPasses(plan, weights::add);
-        return new QuantizedModel(plan, List.copyOf(weights), List.copyOf(blocks), (System.nanoTime() - start) / 1e9);
+        List<TensorData> tensors = new ArrayList<>();
+        List<BlockReport> blocks = runPasses(plan, new WeightSink() {
+            @Override
+            public void accept(QuantizedWeight weight) {
+                weights.add(weight);
+            }
+
+            @Override
+            public void acceptRaw(TensorData tensor) {
+                tensors.add(tensor);
+            }
+        });
+        return new QuantizedModel(plan, List.copyOf(weights), List.copyOf(tensors), List.copyOf(blocks),
+                (System.nanoTime() - start) / 1e9);
     }
 
     /**
@@ -87,6 +100,7 @@ public final class AutoRound {
         RunPlan plan = quantized.plan().withOutputs(outputDir, formats, modelSubfolder);
         QuantizationReport r = write(plan, sink -> {
             quantized.weights().forEach(sink::accept);
+            quantized.tensors().forEach(sink::acceptRaw);
             return quantized.blocks();
         }, start);
         return new QuantizationReport(r.model(), r.algorithm(), r.scheme(), r.quantizedLayers(), r.outputs(), r.blocks(),
@@ -107,7 +121,17 @@ public final class AutoRound {
             for (ExportTarget t : plan.targets()) {
                 sinks.add(t.exporter().open(plan.exportPlan(t)));
             }
-            blocks = producer.apply(w -> sinks.forEach(s -> s.add(w)));
+            blocks = producer.apply(new WeightSink() {
+                @Override
+                public void accept(QuantizedWeight weight) {
+                    sinks.forEach(s -> s.add(weight));
+                }
+
+                @Override
+                public void acceptRaw(TensorData tensor) {
+                    sinks.forEach(s -> s.addRaw(tensor));
+                }
+            });
             listener.phase("export");
             try (SafetensorsCheckpoint source = SafetensorsCheckpoint.open(plan.modelDir())) {
                 for (int i = 0; i < sinks.size(); i++) {

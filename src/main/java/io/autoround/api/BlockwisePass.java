@@ -38,6 +38,7 @@ final class BlockwisePass {
     private final CalibrationSet calibration;
     private final ProgressListener listener;
     private final PrintStream log;
+    private final ActivationCalibration activations = new ActivationCalibration();
 
     BlockwisePass(RunPlan plan, DecoderModel model, CalibrationSet calibration, ProgressListener listener, PrintStream log) {
         this.plan = plan;
@@ -65,8 +66,10 @@ final class BlockwisePass {
                 DecoderBlock block = model.block(b);
                 List<String> names = quantizedNames(b);
                 Map<String, float[]> importance = plan.algorithm() == Algorithm.OPT_RTN ? observeImportance(block, names) : Map.of();
+                Map<String, io.autoround.quant.QuantScheme> schemes = schemes(names);
+                activations.observe(block, names, schemes);
                 NDArray yFp = runner.run(block, xFp, micro);
-                block.linears().values().forEach(l -> l.setInputObserver(null));
+                block.linears().values().forEach(LinearLayer::clearInputObservers);
                 NDArray inputs = o.enableQuantedInput && xQ != null ? xQ : xFp;
                 double rtnLoss = Double.NaN;
                 double finalLoss = Double.NaN;
@@ -83,6 +86,7 @@ final class BlockwisePass {
                 }
                 Map<String, QuantResult> results = finalize(block, names, importance, tuning);
                 results.values().forEach(r -> sink.accept(r.weight()));
+                activations.scales(names, schemes).forEach(sink::acceptRaw);
                 NDArray nextQ = null;
                 if (o.enableQuantedInput && !names.isEmpty()) {
                     nextQ = runner.run(block, inputs, micro);
@@ -159,7 +163,7 @@ final class BlockwisePass {
             LinearLayer l = block.linear(name);
             float[] acc = new float[l.spec().inFeatures()];
             sums.put(name, acc);
-            l.setInputObserver(x -> {
+            l.addInputObserver(x -> {
                 long cols = x.getShape().get(x.getShape().dimension() - 1);
                 try (NDArray sq = x.square().reshape(-1, cols).sum(new int[] {0})) {
                     float[] s = sq.toFloatArray();

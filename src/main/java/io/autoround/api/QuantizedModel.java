@@ -1,5 +1,6 @@
 package io.autoround.api;
 
+import io.autoround.model.safetensors.TensorData;
 import io.autoround.quant.QuantizedWeight;
 import java.util.List;
 
@@ -9,7 +10,9 @@ import java.util.List;
  *
  * @param plan the resolved run
  * @param weights quantized layers in the order they were produced
+ * @param tensors tensors computed besides the weights (e.g. calibrated {@code input_global_scale})
  * @param blocks per-block report
  * @param seconds quantization wall time
  */
-public record QuantizedModel(RunPlan plan, List<QuantizedWeight> weights, List<BlockReport> blocks, double seconds) {}
+public record QuantizedModel(RunPlan plan, List<QuantizedWeight> weights, List<TensorData> tensors,
+        List<BlockReport> blocks, double seconds) {}

@@ -101,6 +101,10 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         if (!missing.isEmpty()) {
             throw new UnsupportedOperationException("not implemented yet: " + String.join(", ", missing));
         }
+        if (algorithm == Algorithm.RTN && layerSchemes.values().stream().anyMatch(ActivationCalibration::needsStaticScale)) {
+            throw new IllegalArgumentException("static activation scales (e.g. NVFP4) need calibration data: "
+                    + "drop --disable_opt_rtn");
+        }
     }
 
     /**

@@ -90,8 +90,8 @@ public final class LinearLayer {
 
     /** x [..., in] -> [..., out]; the result lives on x's manager. */
     public NDArray forward(NDArray x) {
-        if (inputObserver != null) {
-            inputObserver.accept(x);
+        for (java.util.function.Consumer<NDArray> o : inputObservers) {
+            o.accept(x);
         }
         if (forwardOverride != null) {
             NDArray y = forwardOverride.apply(x);
@@ -115,11 +115,16 @@ public final class LinearLayer {
     }
 
     /**
-     * Sees every input of this layer (e.g. to accumulate the importance matrix of optimized RTN); null removes it.
-     * The observer must not keep the array: it is freed with the forward's intermediates.
+     * Sees every input of this layer (e.g. to accumulate the importance matrix of optimized RTN, or the activation
+     * maximum of static scales). The observer must not keep the array: it is freed with the forward's intermediates.
      */
-    public void setInputObserver(java.util.function.Consumer<NDArray> observer) {
-        this.inputObserver = observer;
+    public void addInputObserver(java.util.function.Consumer<NDArray> observer) {
+        inputObservers.add(observer);
+    }
+
+    /** Removes every input observer. */
+    public void clearInputObservers() {
+        inputObservers.clear();
     }
 
     private void checkShape(NDArray w) {
@@ -129,7 +134,7 @@ public final class LinearLayer {
         }
     }
 
-    private java.util.function.Consumer<NDArray> inputObserver;
+    private final java.util.List<java.util.function.Consumer<NDArray>> inputObservers = new java.util.ArrayList<>();
     private Function<NDArray, NDArray> forwardOverride;
 
     @Override

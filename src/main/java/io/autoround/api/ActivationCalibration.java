@@ -1,0 +1,62 @@
+package io.autoround.api;
+
+import io.autoround.model.nn.DecoderBlock;
+import io.autoround.model.nn.LinearLayer;
+import io.autoround.model.safetensors.DType;
+import io.autoround.model.safetensors.TensorData;
+import io.autoround.quant.QuantScheme;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Static activation scales from calibration (reference-spec 2.6): NVFP4 with static activations stores
+ * {@code input_global_scale = 448 * 6 / act_max} per Linear, act_max being the largest |input| seen on the fp
+ * calibration pass; experts of one MoE block share one act_max per projection.
+ */
+final class ActivationCalibration {
+    private static final float E4M3_MAX = 448f;
+    private static final float FP4_MAX = 6f;
+
+    private final Map<String, float[]> maxAbs = new LinkedHashMap<>();
+
+    /** True when the scheme's activations need a calibrated static global scale. */
+    static boolean needsStaticScale(QuantScheme s) {
+        return s != null && !s.keepsFullPrecision() && s.actBits() < 16
+                && ("nv_fp4_with_static_gs".equals(s.actDataType()) || ("nv_fp".equals(s.dataType()) && !s.actDynamic()));
+    }
+
+    /** Observes the inputs of the layers of {@code block} that need a static scale. */
+    void observe(DecoderBlock block, List<String> names, Map<String, QuantScheme> schemes) {
+        for (String name : names) {
+            if (!needsStaticScale(schemes.get(name))) {
+                continue;
+            }
+            float[] m = maxAbs.computeIfAbsent(sharedKey(name), k -> new float[1]);
+            LinearLayer l = block.linear(name);
+            l.addInputObserver(x -> {
+                try (var a = x.abs().max()) {
+                    m[0] = Math.max(m[0], a.getFloat());
+                }
+            });
+        }
+    }
+
+    /** The {@code input_global_scale} tensors of the observed layers. */
+    List<TensorData> scales(List<String> names, Map<String, QuantScheme> schemes) {
+        return names.stream().filter(n -> needsStaticScale(schemes.get(n))).map(n -> {
+            float amax = maxAbs.get(sharedKey(n))[0];
+            if (!(amax > 0) || !Float.isFinite(amax)) {
+                throw new ArithmeticException(n + ": calibration saw no finite non-zero input (max |x| = " + amax
+                        + "); cannot derive its static activation scale");
+            }
+            return TensorData.ofFloats(n + ".input_global_scale", new long[] {1},
+                    new float[] {E4M3_MAX * FP4_MAX / amax}, DType.F32);
+        }).toList();
+    }
+
+    /** Experts of one block share the act_max of the same projection: "...experts.N.up_proj" -> "...experts.*.up_proj". */
+    private static String sharedKey(String name) {
+        return name.replaceAll("\\.experts\\.\\d+\\.", ".experts.*.");
+    }
+}
