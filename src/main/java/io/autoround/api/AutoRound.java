@@ -156,7 +156,8 @@ public final class AutoRound {
     }
 
     private List<BlockReport> calibratedRun(RunPlan plan, WeightSink sink) {
-        try (DecoderModel model = DecoderModel.load(plan.modelDir()); TextTokenizer tok = TextTokenizer.load(plan.modelDir())) {
+        try (DecoderModel model = DecoderModel.load(plan.modelDir(), DeviceMap.resolve(options.deviceMap, log));
+                TextTokenizer tok = TextTokenizer.load(plan.modelDir())) {
             listener.phase("calibration");
             int seqlen = options.seqlenOrDefault();
             int limit = plan.config().maxPositionEmbeddings();
