@@ -58,38 +58,49 @@ final class BlockwisePass {
             NDArray xFp = embed(manager, seq);
             NDArray xQ = null;
             NDArray mask = lossMask(manager, n, seq);
-            for (int b = 0; b < model.numBlocks(); b++) {
+            int group = Math.max(1, o.nblocks);
+            for (int b = 0; b < model.numBlocks(); b += group) {
                 if (listener.cancelled()) {
                     throw new CancellationException("quantization cancelled");
                 }
                 long start = System.nanoTime();
-                DecoderBlock block = model.block(b);
-                List<String> names = quantizedNames(b);
-                Map<String, float[]> importance = plan.algorithm() == Algorithm.OPT_RTN ? observeImportance(block, names) : Map.of();
+                List<DecoderBlock> blocks = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (int i = b; i < Math.min(model.numBlocks(), b + group); i++) {
+                    blocks.add(model.block(i));
+                    names.addAll(quantizedNames(i));
+                }
                 Map<String, io.autoround.quant.QuantScheme> schemes = schemes(names);
-                activations.observe(block, names, schemes);
-                NDArray yFp = runner.run(block, xFp, micro);
-                block.linears().values().forEach(LinearLayer::clearInputObservers);
+                Map<String, float[]> importance = new HashMap<>();
+                for (DecoderBlock block : blocks) {
+                    List<String> own = names.stream().filter(l -> block.linears().containsKey(l)).toList();
+                    if (plan.algorithm() == Algorithm.OPT_RTN) {
+                        importance.putAll(observeImportance(block, own));
+                    }
+                    activations.observe(block, own, schemes);
+                }
+                NDArray yFp = runner.run(blocks, xFp, micro);
+                blocks.forEach(bl -> bl.linears().values().forEach(LinearLayer::clearInputObservers));
                 NDArray inputs = o.enableQuantedInput && xQ != null ? xQ : xFp;
                 double rtnLoss = Double.NaN;
                 double finalLoss = Double.NaN;
                 Map<String, TuningParams> tuning = new HashMap<>();
                 if (plan.algorithm() == Algorithm.SIGN_ROUND && !names.isEmpty()) {
                     final int blockIndex = b;
-                    BlockTuningResult r = new SignRoundBlockTuner(settings()).tune(runner.tunable(block, names),
-                            schemes(names), inputs, yFp, mask, it -> listener.iteration(blockIndex, it, o.itersOrDefault()));
+                    BlockTuningResult r = new SignRoundBlockTuner(settings()).tune(runner.tunable(blocks, names),
+                            schemes, inputs, yFp, mask, it -> listener.iteration(blockIndex, it, o.itersOrDefault()));
                     rtnLoss = r.rtnLoss();
                     finalLoss = r.tunedLoss();
                     for (TunedLinear t : r.layers().values()) {
                         tuning.put(t.name(), new TuningParams(t.offsets(), t.minScale(), t.maxScale()));
                     }
                 }
-                Map<String, QuantResult> results = finalize(block, names, importance, tuning);
+                Map<String, QuantResult> results = finalize(blocks, names, importance, tuning);
                 results.values().forEach(r -> sink.accept(r.weight()));
                 activations.scales(names, schemes).forEach(sink::acceptRaw);
                 NDArray nextQ = null;
-                if (o.enableQuantedInput && !names.isEmpty()) {
-                    nextQ = runner.run(block, inputs, micro);
+                if (o.enableQuantedInput && (xQ != null || !names.isEmpty())) {
+                    nextQ = runner.run(blocks, inputs, micro);
                 }
                 if (xQ != null && xQ != nextQ) {
                     xQ.close();
@@ -97,7 +108,9 @@ final class BlockwisePass {
                 xFp.close();
                 xFp = yFp;
                 xQ = nextQ;
-                BlockReport report = new BlockReport(b, block.name(), names.size(), rtnLoss, finalLoss,
+                String name = blocks.size() == 1 ? blocks.get(0).name()
+                        : blocks.get(0).name() + "-" + blocks.get(blocks.size() - 1).index();
+                BlockReport report = new BlockReport(b + blocks.size() - 1, name, names.size(), rtnLoss, finalLoss,
                         (System.nanoTime() - start) / 1e9);
                 reports.add(report);
                 listener.blockDone(report, model.numBlocks());
@@ -177,17 +190,17 @@ final class BlockwisePass {
     }
 
     /** Scalar final quantization of the block's layers; their fake-quantized weights replace the originals. */
-    private Map<String, QuantResult> finalize(DecoderBlock block, List<String> names, Map<String, float[]> importance,
+    private Map<String, QuantResult> finalize(List<DecoderBlock> blocks, List<String> names, Map<String, float[]> importance,
             Map<String, TuningParams> tuning) {
         Map<String, int[]> shapes = new HashMap<>();
         for (String n : names) {
-            LinearLayer l = block.linear(n);
+            LinearLayer l = BlockRunner.blockOf(blocks, n).linear(n);
             shapes.put(n, new int[] {l.spec().outFeatures(), l.spec().inFeatures()});
         }
         Map<String, QuantResult> results = LayerQuantizer.quantize(LayerQuantizer.jobs(names, plan,
-                n -> block.linear(n).weightAsFloats(), n -> options(n, importance, tuning), shapes));
+                n -> BlockRunner.blockOf(blocks, n).linear(n).weightAsFloats(), n -> options(n, importance, tuning), shapes));
         for (Map.Entry<String, QuantResult> e : results.entrySet()) {
-            LinearLayer l = block.linear(e.getKey());
+            LinearLayer l = BlockRunner.blockOf(blocks, e.getKey()).linear(e.getKey());
             int[] s = shapes.get(e.getKey());
             l.setWeightOverride(model.manager().create(e.getValue().dequantized(), new Shape(s[0], s[1])));
         }

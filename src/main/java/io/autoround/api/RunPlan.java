@@ -78,8 +78,8 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
     /** Options of the reference this port does not implement yet fail before any work, naming the option. */
     private static void checkImplemented(QuantizeOptions o, Algorithm algorithm, Map<String, QuantScheme> layerSchemes) {
         List<String> missing = new ArrayList<>();
-        if (o.nblocks != 1) {
-            missing.add("nblocks=" + o.nblocks + " (only 1)");
+        if (o.nblocks < 1) {
+            throw new IllegalArgumentException("nblocks must be >= 1, got " + o.nblocks);
         }
         if (o.enableAlgExt) {
             missing.add("enable_alg_ext (SignRoundV2)");

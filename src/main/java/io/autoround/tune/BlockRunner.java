@@ -47,12 +47,21 @@ public final class BlockRunner implements AutoCloseable {
 
     /** block(x) for all samples, {@code micro} at a time; the result lives on the runner's manager. */
     public NDArray run(DecoderBlock block, NDArray x, int micro) {
+        return run(List.of(block), x, micro);
+    }
+
+    /** Consecutive blocks applied in order (a group tuned together with {@code nblocks > 1}). */
+    public NDArray run(List<DecoderBlock> blocks, NDArray x, int micro) {
         int n = Math.toIntExact(x.getShape().get(0));
         List<NDArray> parts = new ArrayList<>();
         for (int start = 0; start < n; start += micro) {
             int end = Math.min(n, start + micro);
             try (NDScope scope = new NDScope()) {
-                NDArray out = block.forward(x.get(start + ":" + end), context(end - start));
+                BlockContext ctx = context(end - start);
+                NDArray out = x.get(start + ":" + end);
+                for (DecoderBlock block : blocks) {
+                    out = block.forward(out, ctx);
+                }
                 NDScope.unregister(out);
                 out.attach(manager);
                 parts.add(out);
@@ -67,6 +76,21 @@ public final class BlockRunner implements AutoCloseable {
 
     /** The tuner's view of a block: its quantized Linears, forwarded with replacement weights. */
     public TunableBlock tunable(DecoderBlock block, List<String> linearNames) {
+        return tunable(List.of(block), linearNames);
+    }
+
+    /** The owner of a Linear among {@code blocks}. */
+    public static DecoderBlock blockOf(List<DecoderBlock> blocks, String linearName) {
+        for (DecoderBlock b : blocks) {
+            if (b.linears().containsKey(linearName)) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("no block of the group holds Linear '" + linearName + "'");
+    }
+
+    /** The tuner's view of consecutive blocks tuned jointly. */
+    public TunableBlock tunable(List<DecoderBlock> blocks, List<String> linearNames) {
         return new TunableBlock() {
             @Override
             public List<String> linearNames() {
@@ -75,19 +99,24 @@ public final class BlockRunner implements AutoCloseable {
 
             @Override
             public NDArray weight(String name) {
-                return block.linear(name).originalWeight();
+                return blockOf(blocks, name).linear(name).originalWeight();
             }
 
             @Override
             public NDArray forward(NDArray hidden, Map<String, NDArray> weights) {
                 Map<String, LinearLayer> touched = new LinkedHashMap<>();
                 weights.forEach((name, w) -> {
-                    LinearLayer l = block.linear(name);
+                    LinearLayer l = blockOf(blocks, name).linear(name);
                     l.setWeightOverride(w);
                     touched.put(name, l);
                 });
                 try {
-                    return block.forward(hidden, context(Math.toIntExact(hidden.getShape().get(0))));
+                    BlockContext ctx = context(Math.toIntExact(hidden.getShape().get(0)));
+                    NDArray out = hidden;
+                    for (DecoderBlock block : blocks) {
+                        out = block.forward(out, ctx);
+                    }
+                    return out;
                 } finally {
                     touched.values().forEach(LinearLayer::clearOverride);
                 }

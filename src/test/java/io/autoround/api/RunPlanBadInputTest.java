@@ -63,7 +63,7 @@ class RunPlanBadInputTest {
     @Test
     void negativeItersAndUnimplementedOptions() {
         says(fails(o -> o.iters = -1), "iters");
-        says(fails(o -> o.nblocks = 2), "nblocks");
+        says(fails(o -> o.nblocks = 0), "nblocks must be >= 1");
         says(fails(o -> {
             o.iters = 10;
             o.scheme = "MXFP4";
