@@ -54,7 +54,10 @@ final class BlockwisePass {
         int seq = calibration.seqlen();
         int micro = Math.min(o.batchSizeOrDefault(), n);
         List<BlockReport> reports = new ArrayList<>();
-        try (NDManager manager = model.manager().newSubManager(); BlockRunner runner = new BlockRunner(model, manager, seq)) {
+        // low_gpu_mem_usage: cached block inputs/outputs stay on the CPU between uses (no-op when tuning on the CPU)
+        NDManager cache = o.lowGpuMemUsage ? NDManager.newBaseManager(ai.djl.Device.cpu(), model.manager().getEngine().getEngineName())
+                : model.manager().newSubManager();
+        try (NDManager manager = cache; BlockRunner runner = new BlockRunner(model, manager, seq)) {
             NDArray xFp = embed(manager, seq);
             NDArray xQ = null;
             NDArray mask = lossMask(manager, n, seq);
@@ -127,8 +130,14 @@ final class BlockwisePass {
             for (int i = 0; i < seq; i++) {
                 ids[i] = sample[i];
             }
-            NDArray idArray = manager.create(ids, new Shape(1, seq));
-            parts.add(model.embed(idArray));
+            NDArray idArray = model.manager().create(ids, new Shape(1, seq));
+            NDArray embedded = model.embed(idArray);
+            NDArray cached = io.autoround.tune.SignRoundBlockTuner.onDevice(embedded, manager);
+            cached.attach(manager);
+            parts.add(cached);
+            if (cached != embedded) {
+                embedded.close();
+            }
             idArray.close();
         }
         NDArray all = NDArrays.concat(new NDList(parts), 0);

@@ -34,7 +34,7 @@ public final class BlockRunner implements AutoCloseable {
     /** The causal context for a micro-batch of {@code batch} full-length samples. */
     public BlockContext context(int batch) {
         return contexts.computeIfAbsent(batch, b -> {
-            BlockContext ctx = model.context(manager, b, seq, null);
+            BlockContext ctx = model.context(model.manager(), b, seq, null);
             // contexts outlive the NDScope of the forward that first needed them
             for (NDArray a : new NDArray[] {ctx.mask(), ctx.cos(), ctx.sin()}) {
                 if (a != null) {
@@ -58,10 +58,11 @@ public final class BlockRunner implements AutoCloseable {
             int end = Math.min(n, start + micro);
             try (NDScope scope = new NDScope()) {
                 BlockContext ctx = context(end - start);
-                NDArray out = x.get(start + ":" + end);
+                NDArray out = SignRoundBlockTuner.onDevice(x.get(start + ":" + end), model.manager());
                 for (DecoderBlock block : blocks) {
                     out = block.forward(out, ctx);
                 }
+                out = SignRoundBlockTuner.onDevice(out, manager);
                 NDScope.unregister(out);
                 out.attach(manager);
                 parts.add(out);

@@ -44,7 +44,9 @@ public final class SignRoundBlockTuner {
         if ("PyTorch".equals(inputs.getManager().getEngine().getEngineName())) {
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         }
-        NDManager manager = inputs.getManager().newSubManager();
+        // Parameters live where the block's weights live; cached activations may sit elsewhere (low_gpu_mem_usage
+        // keeps them on the CPU) and are moved to the compute device one micro-batch at a time.
+        NDManager manager = block.weight(block.linearNames().get(0)).getManager().newSubManager();
         try (manager) {
             List<LinearTuningParams> params = new ArrayList<>();
             for (String name : block.linearNames()) {
@@ -118,9 +120,10 @@ public final class SignRoundBlockTuner {
             int end = Math.min(idx.length, start + micro);
             try (NDScope scope = new NDScope()) {
                 NDArray sel = inputs.getManager().create(java.util.Arrays.copyOfRange(idx, start, end));
-                NDArray x = inputs.get(sel);
-                NDArray y = targets.get(sel);
-                NDArray m = mask.get(sel);
+                NDManager compute = block.weight(block.linearNames().get(0)).getManager();
+                NDArray x = onDevice(inputs.get(sel), compute);
+                NDArray y = onDevice(targets.get(sel), compute);
+                NDArray m = onDevice(mask.get(sel), compute);
                 validTokens += m.sum().getFloat();
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray loss = maskedMse(block.forward(x, qdqWeights(params)), y, m);
@@ -130,6 +133,11 @@ public final class SignRoundBlockTuner {
             }
         }
         return validTokens > 0 ? total / validTokens : total;
+    }
+
+    /** {@code a} on the device of {@code target} (the same array when it is already there). */
+    public static NDArray onDevice(NDArray a, NDManager target) {
+        return a.getDevice().equals(target.getDevice()) ? a : a.toDevice(target.getDevice(), false);
     }
 
     /** Mean squared error over all elements with masked positions zeroed (the reference keeps the full count). */
@@ -154,9 +162,9 @@ public final class SignRoundBlockTuner {
         for (int start = 0; start < n; start += micro) {
             try (NDScope scope = new NDScope()) {
                 String range = start + ":" + Math.min(n, start + micro);
-                NDArray x = inputs.get(range);
-                NDArray y = targets.get(range);
-                NDArray m = mask.get(range);
+                NDArray x = onDevice(inputs.get(range), block.weight(block.linearNames().get(0)).getManager());
+                NDArray y = onDevice(targets.get(range), x.getManager());
+                NDArray m = onDevice(mask.get(range), x.getManager());
                 sum += maskedMse(block.forward(x, qdqWeights(params)), y, m).getFloat();
                 batches++;
             }
