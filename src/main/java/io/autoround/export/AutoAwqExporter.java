@@ -17,16 +17,7 @@ public final class AutoAwqExporter extends PackedExporter {
 
     @Override
     void validatePlan(ExportPlan plan) {
-        QuantScheme g = plan.scheme();
-        for (String layer : plan.quantizedLayers()) {
-            QuantScheme s = plan.schemeOf(layer);
-            if (s.bits() != g.bits() || s.groupSize() != g.groupSize() || s.sym() != g.sym()
-                    || !s.dataType().equals(g.dataType())) {
-                throw SchemeChecks.unsupported(name(), layer, "AWQ cannot express per-layer schemes (mixed bits); "
-                        + "layer has " + s.bits() + " bits / group " + s.groupSize() + ", model " + g.bits()
-                        + " bits / group " + g.groupSize());
-            }
-        }
+        SchemeChecks.requireUniformSchemes(name(), plan, "AWQ cannot express per-layer schemes (mixed bits)");
     }
 
     @Override

@@ -18,14 +18,8 @@ public final class LlmCompressorExporter extends PackedExporter {
 
     @Override
     void validatePlan(ExportPlan plan) {
+        SchemeChecks.requireUniformSchemes(name(), plan, "mixed-precision config groups are not supported");
         QuantScheme g = plan.scheme();
-        for (String layer : plan.quantizedLayers()) {
-            QuantScheme s = plan.schemeOf(layer);
-            if (s.bits() != g.bits() || s.groupSize() != g.groupSize() || s.sym() != g.sym()
-                    || !s.dataType().equals(g.dataType())) {
-                throw SchemeChecks.unsupported(name(), layer, "mixed-precision config groups are not supported");
-            }
-        }
         if (g.actBits() < 16 && "int".equals(g.dataType())) {
             throw SchemeChecks.unsupported(name(), "*", "activation-quantized int schemes (W" + g.bits() + "A"
                     + g.actBits() + ") are not supported");

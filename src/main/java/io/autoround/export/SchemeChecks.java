@@ -49,6 +49,22 @@ final class SchemeChecks {
         return s.groupSize() > 0 ? s.groupSize() : cols;
     }
 
+    /**
+     * Formats with one quantization config for the whole model: every quantized layer must use the global scheme's
+     * bits, group size, symmetry and data type (16-bit layers are listed separately by the formats).
+     */
+    static void requireUniformSchemes(String format, ExportPlan plan, String why) {
+        QuantScheme g = plan.scheme();
+        for (String layer : plan.quantizedLayers()) {
+            QuantScheme s = plan.schemeOf(layer);
+            if (s.bits() != g.bits() || s.groupSize() != g.groupSize() || s.sym() != g.sym()
+                    || !s.dataType().equals(g.dataType())) {
+                throw unsupported(format, layer, why + "; layer has " + s.bits() + " bits / group " + s.groupSize()
+                        + ", model " + g.bits() + " bits / group " + g.groupSize());
+            }
+        }
+    }
+
     static void requireMultiple(String format, String layer, String what, long value, int of) {
         if (value % of != 0) {
             throw unsupported(format, layer, what + " " + value + " is not a multiple of " + of);

@@ -89,10 +89,10 @@ public final class SignRoundBlockTuner {
                 double decay = 1.0 - (double) it / iters;
                 for (LinearTuningParams p : params) {
                     int bits = p.scheme.bits();
-                    SignSgd.step(p.v, null, 0, settings.lrFor(bits) * decay);
+                    SignSgd.step(p.v, settings.lrFor(bits) * decay);
                     if (p.minScale != null) {
-                        SignSgd.step(p.minScale, null, 0, settings.minmaxLrFor(bits) * decay);
-                        SignSgd.step(p.maxScale, null, 0, settings.minmaxLrFor(bits) * decay);
+                        SignSgd.step(p.minScale, settings.minmaxLrFor(bits) * decay);
+                        SignSgd.step(p.maxScale, settings.minmaxLrFor(bits) * decay);
                         SignSgd.clampInPlace(p.minScale, 0f, 1f);
                         SignSgd.clampInPlace(p.maxScale, 0f, 1f);
                     }

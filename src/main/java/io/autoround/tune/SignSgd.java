@@ -3,21 +3,17 @@ package io.autoround.tune;
 import ai.djl.ndarray.NDArray;
 
 /**
- * The reference's optimizer: p -= lr * sign(grad) (momentum 0, no weight decay), with optional momentum buffer.
+ * The reference's optimizer with its defaults: p -= lr * sign(grad) (momentum 0, no weight decay; other momentum
+ * values are refused when the run is planned).
  * Gradients are zeroed after every step because DJL accumulates them across gradient collectors.
  */
 final class SignSgd {
     private SignSgd() {}
 
     /** One step on a parameter; returns nothing, updates {@code p} in place and zeroes its gradient. */
-    static void step(NDArray p, NDArray momentumBuffer, double momentum, double lr) {
+    static void step(NDArray p, double lr) {
         try (NDArray g = p.getGradient()) {
-            NDArray d = g;
-            if (momentumBuffer != null && momentum != 0) {
-                momentumBuffer.muli((float) momentum).addi(g);
-                d = momentumBuffer;
-            }
-            try (NDArray delta = d.sign().muli((float) lr)) {
+            try (NDArray delta = g.sign().muli((float) lr)) {
                 p.subi(delta);
             }
             g.subi(g);
