@@ -16,10 +16,35 @@ public final class IntScaleSearch {
     private IntScaleSearch() {
     }
 
-    /** Opt-RTN quant-dequant with the default ratio. */
+    /** Opt-RTN quant-dequant with the configured ratio ({@link #configuredRatio()}). */
     public static QuantResult quantize(String name, float[] w, int rows, int cols, QuantScheme scheme,
             QuantOptions opts) {
-        return quantize(name, w, rows, cols, scheme, opts, DEFAULT_RATIO);
+        return quantize(name, w, rows, cols, scheme, opts, configuredRatio());
+    }
+
+    /**
+     * The search ratio: env {@code AR_SEARCH_SCALE_RATIO} as in the reference, else {@link #DEFAULT_RATIO}.
+     *
+     * @throws IllegalArgumentException when the variable is set but not a positive number
+     */
+    public static double configuredRatio() {
+        return parseRatio(System.getenv("AR_SEARCH_SCALE_RATIO"));
+    }
+
+    static double parseRatio(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_RATIO;
+        }
+        double r;
+        try {
+            r = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("AR_SEARCH_SCALE_RATIO must be a positive number, got '" + value + "'");
+        }
+        if (!(r > 0) || Double.isInfinite(r)) {
+            throw new IllegalArgumentException("AR_SEARCH_SCALE_RATIO must be a positive number, got '" + value + "'");
+        }
+        return r;
     }
 
     /** Opt-RTN quant-dequant with an explicit search ratio. */

@@ -135,4 +135,16 @@ class OptimizedRtnTest {
         assertEquals(1.0013580322265625e-05f, zero.weight().scales()[0]);
         assertEquals(8, zero.weight().codes()[0]);
     }
+
+    @Test
+    void searchRatioFollowsTheReferenceEnvironmentVariable() {
+        assertEquals(IntScaleSearch.DEFAULT_RATIO, IntScaleSearch.parseRatio(null));
+        assertEquals(IntScaleSearch.DEFAULT_RATIO, IntScaleSearch.parseRatio(" "));
+        assertEquals(0.5, IntScaleSearch.parseRatio("0.5"));
+        for (String bad : new String[] {"0", "-1", "abc", "NaN", "Infinity"}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> IntScaleSearch.parseRatio(bad));
+            assertTrue(e.getMessage().contains("AR_SEARCH_SCALE_RATIO"), e.getMessage());
+        }
+    }
 }
