@@ -34,6 +34,7 @@ class FpQuantDequantParityTest {
         return switch (name) {
             case "MXFP4" -> fp(4, 32, "mx_fp");
             case "MXFP4_RCEIL" -> fp(4, 32, "mx_fp_rceil");
+            case "MXFP6" -> fp(6, 32, "mx_fp");
             case "MXFP8" -> fp(8, 32, "mx_fp");
             case "NVFP4" -> fp(4, 16, "nv_fp");
             case "FPW8A16" -> fp(8, 0, "fp");
@@ -75,7 +76,7 @@ class FpQuantDequantParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"MXFP4", "MXFP4_RCEIL", "MXFP8", "NVFP4", "FPW8A16", "FP8_ROW"})
+    @ValueSource(strings = {"MXFP4", "MXFP4_RCEIL", "MXFP6", "MXFP8", "NVFP4", "FPW8A16", "FP8_ROW"})
     void djlTuningQdqMatchesScalarQuantizer(String name) {
         QuantScheme s = scheme(name);
         float[] w = weights();
