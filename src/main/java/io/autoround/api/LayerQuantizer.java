@@ -1,13 +1,12 @@
 package io.autoround.api;
 
-import io.autoround.quant.FusedLayers;
 import io.autoround.quant.NvFp4Quantizer;
 import io.autoround.quant.QuantOptions;
 import io.autoround.quant.QuantResult;
 import io.autoround.quant.QuantScheme;
 import io.autoround.quant.WeightQuantizer;
+import io.autoround.quant.scheme.DataTypes;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,18 +35,13 @@ final class LayerQuantizer {
     }
 
     private static Map<String, Float> sharedNvGlobalScales(List<Job> jobs) {
-        Map<String, Job> nv = new LinkedHashMap<>();
+        Map<String, float[]> nv = new LinkedHashMap<>();
         for (Job j : jobs) {
-            if ("nv_fp".equals(j.scheme().dataType())) {
-                nv.put(j.name(), j);
+            if (DataTypes.isNvFp(j.scheme().dataType())) {
+                nv.put(j.name(), j.weight());
             }
         }
-        Map<String, Float> out = new HashMap<>();
-        for (List<String> group : FusedLayers.groups(new ArrayList<>(nv.keySet()))) {
-            float gs = NvFp4Quantizer.sharedGlobalScale(group.stream().map(nv::get).map(Job::weight).toList());
-            group.forEach(n -> out.put(n, gs));
-        }
-        return out;
+        return NvFp4Quantizer.fusedGlobalScales(nv);
     }
 
     /** A NaN or infinite scale would silently poison the checkpoint: refuse it, naming the layer. */

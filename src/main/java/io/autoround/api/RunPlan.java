@@ -18,6 +18,7 @@ import io.autoround.quant.scheme.LayerPlan;
 import io.autoround.quant.scheme.LayerShape;
 import io.autoround.quant.scheme.SchemePresets;
 import io.autoround.quant.scheme.SchemeResolver;
+import io.autoround.tune.TunableDataType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,9 +95,10 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
             missing.add("momentum");
         }
         if (algorithm == Algorithm.SIGN_ROUND) {
-            layerSchemes.values().stream().filter(s -> !s.keepsFullPrecision() && !"int".equals(s.dataType()))
-                    .map(QuantScheme::dataType).distinct()
-                    .forEach(dt -> missing.add("SignRound tuning of data type '" + dt + "' (use --iters 0)"));
+            layerSchemes.values().stream().filter(s -> !s.keepsFullPrecision() && TunableDataType.of(s) == null)
+                    .map(s -> s.dataType() + "' (" + s.bits() + " bits").distinct()
+                    .forEach(dt -> missing.add("SignRound tuning of data type '" + dt
+                            + "; tunable: int, mx_fp, nv_fp, fp8 e4m3; use --iters 0)"));
         }
         if (!missing.isEmpty()) {
             throw new UnsupportedOperationException("not implemented yet: " + String.join(", ", missing));

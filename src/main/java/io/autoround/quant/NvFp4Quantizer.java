@@ -2,7 +2,10 @@ package io.autoround.quant;
 
 import io.autoround.quant.format.Float4E2M1;
 import io.autoround.quant.format.Float8E4M3;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * NVFP4 quant-dequant ({@code auto_round/data_type/nvfp.py::nv_fp4 / ref_nvfp4_quant}, reference-spec 2.6) in
@@ -41,6 +44,19 @@ public final class NvFp4Quantizer {
             min = Math.min(min, globalScale(w));
         }
         return min;
+    }
+
+    /**
+     * The shared global scale of every fused projection among {@code nvWeights} (layer name to weight), by
+     * {@link FusedLayers#groups}; layers outside a fused group are absent (they use their own).
+     */
+    public static Map<String, Float> fusedGlobalScales(Map<String, float[]> nvWeights) {
+        Map<String, Float> out = new HashMap<>();
+        for (List<String> group : FusedLayers.groups(new ArrayList<>(nvWeights.keySet()))) {
+            float gs = sharedGlobalScale(group.stream().map(nvWeights::get).toList());
+            group.forEach(n -> out.put(n, gs));
+        }
+        return out;
     }
 
     /** Quantise; the global scale is {@code opts.nvGlobalScale()} or, when NaN, this weight's own. */

@@ -4,11 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.autoround.quant.MxFormat;
+import io.autoround.quant.NvFp4Quantizer;
 import io.autoround.quant.QuantScheme;
 
 /**
  * The learnable state of one Linear during SignRound (reference-spec 1.6): rounding offset V on the grouped weight
- * view, and per-group min/max clipping scales, plus the constants derived once from the original weight.
+ * view, and per-group min/max clipping scales (MX/NV/FP8 use only max_scale), plus the constants derived once from
+ * the original weight (and, for NVFP4, the layer's global scale).
  */
 final class LinearTuningParams implements AutoCloseable {
     final String name;
@@ -21,20 +24,32 @@ final class LinearTuningParams implements AutoCloseable {
     final NDArray wmin0;     // [groups, 1]
     final NDArray wmax0;     // [groups, 1]
     final NDArray v;         // [groups, groupWidth], learnable
-    final NDArray minScale;  // [groups, 1], learnable (null when min/max tuning is off)
-    final NDArray maxScale;
+    final NDArray minScale;  // [groups, 1], learnable (null when min/max tuning is off or the type has no min side)
+    final NDArray maxScale;  // [groups, 1], learnable (null when min/max tuning is off)
     final float thresh;
+    final TunableDataType type;
+    final float nvGlobalScale; // NVFP4 only, else NaN
 
     LinearTuningParams(NDManager manager, String name, QuantScheme scheme, NDArray weight, boolean minmaxTuning) {
-        if (!"int".equals(scheme.dataType())) {
-            throw new UnsupportedOperationException(name + ": SignRound tuning of data type '" + scheme.dataType()
-                    + "' is not implemented yet (int only); use --iters 0 for this scheme");
-        }
+        this(manager, name, scheme, weight, minmaxTuning, Float.NaN);
+    }
+
+    /**
+     * @param nvGlobalScale the NVFP4 global scale of this layer (the fused minimum for q/k/v and gate/up), or NaN to
+     *     use this weight's own; ignored for other data types
+     */
+    LinearTuningParams(NDManager manager, String name, QuantScheme scheme, NDArray weight, boolean minmaxTuning,
+            float nvGlobalScale) {
+        this.type = TunableDataType.require(name, scheme);
         this.name = name;
         this.scheme = scheme;
         this.rows = Math.toIntExact(weight.getShape().get(0));
         this.cols = Math.toIntExact(weight.getShape().get(1));
         int g = scheme.groupSize();
+        if ((type == TunableDataType.MX_FP || type == TunableDataType.NV_FP) && g > 0 && cols % g != 0) {
+            throw new IllegalArgumentException(name + ": in_features " + cols + " is not divisible by group_size " + g
+                    + "; MX/NVFP4 layers with partial blocks stay unquantised in the reference");
+        }
         NDArray w = weight.duplicate();
         w.attach(manager);
         if (g == 0) {
@@ -54,29 +69,41 @@ final class LinearTuningParams implements AutoCloseable {
         this.v = manager.zeros(grouped.getShape());
         this.v.setRequiresGradient(true);
         if (minmaxTuning) {
-            this.minScale = manager.ones(wmin0.getShape());
+            this.minScale = type.tunesMinScale() ? manager.ones(wmin0.getShape()) : null;
             this.maxScale = manager.ones(wmin0.getShape());
-            this.minScale.setRequiresGradient(true);
+            if (minScale != null) {
+                this.minScale.setRequiresGradient(true);
+            }
             this.maxScale.setRequiresGradient(true);
         } else {
             this.minScale = null;
             this.maxScale = null;
         }
         this.thresh = 1e-5f;
+        this.nvGlobalScale = type != TunableDataType.NV_FP ? Float.NaN
+                : Float.isNaN(nvGlobalScale) ? NvFp4Quantizer.globalScale(weight.toFloatArray()) : nvGlobalScale;
     }
 
     /** Fake-quantized weight [rows, cols] with the current parameters (differentiable). */
     NDArray qdqWeight() {
-        int bits = scheme.bits();
-        NDArray q;
-        if (scheme.sym()) {
-            NDArray scale = IntQuantDequant.symScale(wmin0, wmax0, minScale, maxScale, bits, thresh, true);
-            q = IntQuantDequant.sym(grouped, v, scale, bits);
-        } else {
-            q = IntQuantDequant.asym(grouped, v, wmin0, wmax0, minScale, maxScale, bits, thresh, true);
-        }
+        NDArray q = switch (type) {
+            case INT -> intQdq();
+            case MX_FP -> MxQuantDequant.qdq(grouped, v, maxScale, MxFormat.of(scheme.dataType(), scheme.bits()),
+                    TunableDataType.rceil(scheme));
+            case NV_FP -> NvFp4QuantDequant.qdq(grouped, v, maxScale, nvGlobalScale);
+            case FP8_E4M3 -> Fp8QuantDequant.qdq(grouped, v, maxScale);
+        };
         NDArray full = q.reshape(rows, paddedCols);
         return paddedCols == cols ? full : full.get(new NDIndex(":, :" + cols));
+    }
+
+    private NDArray intQdq() {
+        int bits = scheme.bits();
+        if (scheme.sym()) {
+            NDArray scale = IntQuantDequant.symScale(wmin0, wmax0, minScale, maxScale, bits, thresh, true);
+            return IntQuantDequant.sym(grouped, v, scale, bits);
+        }
+        return IntQuantDequant.asym(grouped, v, wmin0, wmax0, minScale, maxScale, bits, thresh, true);
     }
 
     /** V as a [rows, cols] row-major array (padding dropped), for the scalar final quantization. */
@@ -100,6 +127,8 @@ final class LinearTuningParams implements AutoCloseable {
         v.close();
         if (minScale != null) {
             minScale.close();
+        }
+        if (maxScale != null) {
             maxScale.close();
         }
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import io.autoround.quant.NvFp4Quantizer;
 import io.autoround.quant.QuantScheme;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,10 +50,12 @@ public final class SignRoundBlockTuner {
         NDManager manager = block.weight(block.linearNames().get(0)).getManager().newSubManager();
         try (manager) {
             List<LinearTuningParams> params = new ArrayList<>();
+            Map<String, Float> nvGlobal = fusedNvGlobalScales(block, schemes);
             for (String name : block.linearNames()) {
                 QuantScheme s = schemes.get(name);
                 if (s != null && !s.keepsFullPrecision()) {
-                    params.add(new LinearTuningParams(manager, name, s, block.weight(name), settings.enableMinmaxTuning()));
+                    params.add(new LinearTuningParams(manager, name, s, block.weight(name), settings.enableMinmaxTuning(),
+                            nvGlobal.getOrDefault(name, Float.NaN)));
                 }
             }
             if (params.isEmpty()) {
@@ -90,11 +93,11 @@ public final class SignRoundBlockTuner {
                 for (LinearTuningParams p : params) {
                     int bits = p.scheme.bits();
                     SignSgd.step(p.v, settings.lrFor(bits) * decay);
-                    if (p.minScale != null) {
-                        SignSgd.step(p.minScale, settings.minmaxLrFor(bits) * decay);
-                        SignSgd.step(p.maxScale, settings.minmaxLrFor(bits) * decay);
-                        SignSgd.clampInPlace(p.minScale, 0f, 1f);
-                        SignSgd.clampInPlace(p.maxScale, 0f, 1f);
+                    for (NDArray scale : new NDArray[] {p.minScale, p.maxScale}) {
+                        if (scale != null) {
+                            SignSgd.step(scale, settings.minmaxLrFor(bits) * decay);
+                            SignSgd.clampInPlace(scale, 0f, 1f);
+                        }
                     }
                 }
                 if (onIteration != null) {
@@ -109,6 +112,21 @@ public final class SignRoundBlockTuner {
             params.forEach(LinearTuningParams::close);
             return new BlockTuningResult(best, rtnLoss, tunedLoss, bestIter);
         }
+    }
+
+    /**
+     * NVFP4 global scales fixed once per layer before tuning (reference-spec 2.6): fused q/k/v and gate/up share
+     * the minimum, exactly as the final scalar quantization and the exporter derive them from the same weights.
+     */
+    private static Map<String, Float> fusedNvGlobalScales(TunableBlock block, Map<String, QuantScheme> schemes) {
+        Map<String, float[]> nv = new LinkedHashMap<>();
+        for (String name : block.linearNames()) {
+            QuantScheme s = schemes.get(name);
+            if (s != null && !s.keepsFullPrecision() && TunableDataType.of(s) == TunableDataType.NV_FP) {
+                nv.put(name, block.weight(name).toFloatArray());
+            }
+        }
+        return nv.isEmpty() ? Map.of() : NvFp4Quantizer.fusedGlobalScales(nv);
     }
 
     /** Forward + backward over the micro-batches of one global batch; returns the reference's logged loss. */
@@ -188,6 +206,8 @@ public final class SignRoundBlockTuner {
             p.v.set(toGrouped(p, t.offsets()));
             if (p.minScale != null) {
                 p.minScale.set(t.minScale());
+            }
+            if (p.maxScale != null) {
                 p.maxScale.set(t.maxScale());
             }
         }

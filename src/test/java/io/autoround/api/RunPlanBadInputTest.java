@@ -66,8 +66,8 @@ class RunPlanBadInputTest {
         says(fails(o -> o.nblocks = 0), "nblocks must be >= 1");
         says(fails(o -> {
             o.iters = 10;
-            o.scheme = "MXFP4";
-        }), "mx_fp", "--iters 0");
+            o.scheme = "MXINT4";
+        }), "mx_int", "--iters 0");
     }
 
     @Test
