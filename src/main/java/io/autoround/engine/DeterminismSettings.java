@@ -10,13 +10,14 @@ import java.util.List;
  * @param cudnnDeterministic libtorch's cuDNN deterministic flag, read back
  * @param cudnnBenchmark libtorch's cuDNN benchmark (autotuner) flag, read back
  * @param cublasWorkspaceConfig the live {@code CUBLAS_WORKSPACE_CONFIG}
+ * @param mklBranch MKL's {@code MKL_CBWR} branch (2 = AUTO or higher: reproducible; 1: off; -1: no MKL)
  * @param seed the seed given to torch's generator
  * @param intraOpThreads torch's intra-op thread count (CPU reductions are split by it)
  * @param interOpThreads torch's inter-op thread count
  * @param measures one human-readable line per measure, as logged
  */
 public record DeterminismSettings(boolean deterministicAlgorithms, boolean warnOnly, boolean cudnnDeterministic,
-        boolean cudnnBenchmark, String cublasWorkspaceConfig, long seed, int intraOpThreads, int interOpThreads,
+        boolean cudnnBenchmark, String cublasWorkspaceConfig, int mklBranch, long seed, int intraOpThreads, int interOpThreads,
         List<String> measures) {
 
     public DeterminismSettings {

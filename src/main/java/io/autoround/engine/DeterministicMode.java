@@ -10,7 +10,8 @@ import java.util.List;
  * and {@code CUBLAS_WORKSPACE_CONFIG=:4096:8}, applied to the libtorch DJL runs. Torch's flag makes every operator
  * pick its deterministic kernel (e.g. CPU and CUDA {@code index_put_} with accumulation, the backward of the
  * gathers in the MoE forward, run serially / sort-based instead of with atomic adds) and makes an operator that
- * has none throw. cuDNN is pinned to deterministic kernels without autotuning. The torch flags are process-wide;
+ * has none throw. cuDNN is pinned to deterministic kernels without autotuning; MKL (CPU BLAS) gets its conditional
+ * numerical reproducibility mode when it has not run yet. The torch flags are process-wide;
  * {@link #close()} restores their previous values so a long-lived process (the service) is left as it was.
  */
 public final class DeterministicMode implements AutoCloseable {
@@ -43,12 +44,21 @@ public final class DeterministicMode implements AutoCloseable {
         measures.add("cuDNN deterministic=True, benchmark=False");
         JniUtils.setSeed(seed);
         measures.add("torch.manual_seed(" + seed + ")");
+        int mklBranch = -1;
+        if (torch.mkl().isPresent()) {
+            MklReproducibility mkl = torch.mkl().get();
+            boolean fixed = mkl.fixBranch();
+            mklBranch = mkl.branch();
+            measures.add(fixed ? "MKL conditional numerical reproducibility on (MKL_CBWR branch " + mklBranch + ")"
+                    : "MKL conditional numerical reproducibility unavailable: MKL already ran in this process "
+                            + "(export MKL_CBWR=AUTO before starting; the launcher does)");
+        }
         int intra = JniUtils.getNumThreads();
         int inter = JniUtils.getNumInteropThreads();
         measures.add("intra-op threads " + intra + ", inter-op threads " + inter
                 + " (CPU reductions are split per thread: same count, same bytes; -Dai.djl.pytorch.num_threads=N fixes it)");
         settings = new DeterminismSettings(torch.deterministicAlgorithms(), torch.deterministicAlgorithmsWarnOnly(),
-                torch.deterministicCuDnn(), torch.benchmarkCuDnn(), cublas, seed, intra, inter, measures);
+                torch.deterministicCuDnn(), torch.benchmarkCuDnn(), cublas, mklBranch, seed, intra, inter, measures);
     }
 
     /** Applies every measure and logs each; close the result to restore torch's previous flags. */

@@ -33,6 +33,7 @@ public final class TorchGlobalContext {
     private final MethodHandle setDeterministicCuDnn;
     private final MethodHandle benchmarkCuDnn;
     private final MethodHandle setBenchmarkCuDnn;
+    private final Optional<MklReproducibility> mkl;
 
     private TorchGlobalContext(SymbolLookup torch) throws Throwable {
         // Itanium C++ ABI: at::globalContext() returns Context&, member functions take 'this' first
@@ -46,6 +47,7 @@ public final class TorchGlobalContext {
         setDeterministicCuDnn = handle(torch, "_ZN2at7Context21setDeterministicCuDNNEb", SETTER);
         benchmarkCuDnn = handle(torch, "_ZNK2at7Context14benchmarkCuDNNEv", GETTER);
         setBenchmarkCuDnn = handle(torch, "_ZN2at7Context17setBenchmarkCuDNNEb", SETTER);
+        mkl = MklReproducibility.of(torch);
     }
 
     private static TorchGlobalContext instance;
@@ -101,6 +103,11 @@ public final class TorchGlobalContext {
 
     public void setBenchmarkCuDnn(boolean on) {
         set(setBenchmarkCuDnn, on);
+    }
+
+    /** The MKL linked into this libtorch (x86 CPU builds), for its reproducibility mode. */
+    public Optional<MklReproducibility> mkl() {
+        return mkl;
     }
 
     private boolean get(MethodHandle h) {

@@ -42,13 +42,17 @@ class DeterministicModeTest {
         assertArrayEquals(first, second, 0f, "torch's generator is reseeded with the run's seed");
 
         assertEquals(new DeterminismSettings(true, false, true, false,
-                cublasBefore == null ? DeterministicMode.CUBLAS_WORKSPACE_CONFIG : cublasBefore, 7, s.intraOpThreads(),
+                cublasBefore == null ? DeterministicMode.CUBLAS_WORKSPACE_CONFIG : cublasBefore,
+                torch.mkl().map(MklReproducibility::branch).orElse(-1), 7, s.intraOpThreads(),
                 s.interOpThreads(), s.measures()), s);
         assertTrue(s.intraOpThreads() >= 1, "thread count recorded: " + s.intraOpThreads());
         assertEquals(s.cublasWorkspaceConfig(), NativeEnvironment.get("CUBLAS_WORKSPACE_CONFIG"), "live environment");
         String text = log.toString(StandardCharsets.UTF_8);
+        System.out.print(text);
         assertEquals(s.measures().size(), text.lines().filter(l -> l.startsWith("deterministic: ")).count(), text);
         assertTrue(text.contains("torch.use_deterministic_algorithms(True)"), text);
+        // MKL accepts its reproducibility mode only before its first computation: the log must say which case held
+        assertEquals(s.mklBranch() >= MklReproducibility.AUTO, text.contains("MKL conditional numerical reproducibility on"), text);
 
         assertEquals(before, torch.deterministicAlgorithms(), "restored on close");
         assertEquals(benchmarkBefore, torch.benchmarkCuDnn());
