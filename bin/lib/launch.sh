@@ -20,6 +20,12 @@ ar_launch() {
   fi
   local cp="$AR_ROOT/target/core/classes:$(cat "$AR_ROOT/target/core/runtime-classpath.txt")"
   export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$AR_ROOT/target/djl-cache}"
+  # Deterministic cuBLAS needs its workspace config, and MKL its reproducibility mode, in the environment before
+  # they start (the Java side sets them too, but only once the JVM runs); values the user set are kept.
+  case " $* " in
+    *" --enable_deterministic_algorithms "*)
+      export CUBLAS_WORKSPACE_CONFIG="${CUBLAS_WORKSPACE_CONFIG:-:4096:8}" MKL_CBWR="${MKL_CBWR:-AUTO}" ;;
+  esac
   exec "$JAVA_HOME/bin/java" -Xss8m --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
     --add-modules=jdk.incubator.vector -Dai.djl.offline="${AR_DJL_OFFLINE:-true}" \
     -Djna.tmpdir="$AR_ROOT/target/jna" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

@@ -3,6 +3,8 @@ package io.autoround.api;
 import io.autoround.data.CalibrationBuilder;
 import io.autoround.data.CalibrationSet;
 import io.autoround.data.HubDatasetLoader;
+import io.autoround.engine.DeterminismSettings;
+import io.autoround.engine.DeterministicMode;
 import io.autoround.eval.Perplexity;
 import io.autoround.export.CheckpointSink;
 import io.autoround.export.Exporter;
@@ -32,6 +34,7 @@ public final class AutoRound {
     private final PrintStream log;
     private ProgressListener listener = new ProgressListener() {};
     private HubDatasetLoader datasets;
+    private DeterminismSettings determinism;
 
     public AutoRound(QuantizeOptions options, PrintStream log) {
         this.options = options;
@@ -150,8 +153,24 @@ public final class AutoRound {
                 outputs, blocks, seconds);
     }
 
+    /** What {@code enable_deterministic_algorithms} put in place for the last run (empty when it was off). */
+    public java.util.Optional<DeterminismSettings> determinism() {
+        return java.util.Optional.ofNullable(determinism);
+    }
+
     private List<BlockReport> runPasses(RunPlan plan, WeightSink sink) {
         listener.phase("quantize");
+        determinism = null;
+        if (!options.enableDeterministicAlgorithms) {
+            return passes(plan, sink);
+        }
+        try (DeterministicMode mode = DeterministicMode.enable(options.seed, log)) {
+            determinism = mode.settings();
+            return passes(plan, sink);
+        }
+    }
+
+    private List<BlockReport> passes(RunPlan plan, WeightSink sink) {
         return plan.algorithm() == Algorithm.RTN ? new RtnPass(plan, listener, log, true).run(sink) : calibratedRun(plan, sink);
     }
 

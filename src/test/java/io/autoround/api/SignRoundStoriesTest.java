@@ -2,8 +2,12 @@ package io.autoround.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.autoround.engine.DeterminismSettings;
+import io.autoround.engine.DeterministicMode;
+import io.autoround.engine.TorchGlobalContext;
 import io.autoround.testutil.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SignRound end to end on the real stories260K model and TinyStories text, CI-sized: every block's tuned loss is
- * below its round-to-nearest loss, the exported model's perplexity beats pure RTN, and runs are reproducible.
+ * below its round-to-nearest loss, the exported model's perplexity beats pure RTN, and runs with
+ * {@code enable_deterministic_algorithms} (torch's strict deterministic mode, checked in place) are byte-identical.
  */
 class SignRoundStoriesTest {
     @TempDir
@@ -70,11 +75,24 @@ class SignRoundStoriesTest {
         assertTrue(pTuned < pRtn, "SignRound " + pTuned + " must beat RTN " + pRtn);
         assertTrue(pTuned > fp, "quantization costs something: " + pTuned + " vs fp " + fp);
 
-        QuantizeOptions small = options("first", 6);
-        small.nsamples = 16;
-        QuantizeOptions same = options("second", 6);
-        same.nsamples = 16;
-        assertArrayEquals(Files.readAllBytes(run(small).outputs().get(0).resolve("model.safetensors")),
-                Files.readAllBytes(run(same).outputs().get(0).resolve("model.safetensors")), "same seed, same bytes");
+        byte[] first = deterministicRun("first");
+        byte[] second = deterministicRun("second");
+        assertArrayEquals(first, second, "same seed, same data, deterministic flag on: same bytes");
+        assertFalse(TorchGlobalContext.open().deterministicAlgorithms(), "torch's flag is restored after the run");
+    }
+
+    /** A short quantize+save with enable_deterministic_algorithms; checks the measures were in place. */
+    private byte[] deterministicRun(String out) throws Exception {
+        QuantizeOptions o = options(out, 6);
+        o.nsamples = 16;
+        o.seed = 1234;
+        AutoRound ar = new AutoRound(o, new PrintStream(new ByteArrayOutputStream()));
+        QuantizationReport r = ar.quantizeAndSave();
+        DeterminismSettings s = ar.determinism().orElseThrow();
+        assertTrue(s.deterministicAlgorithms() && !s.warnOnly(), "strict torch.use_deterministic_algorithms: " + s);
+        assertTrue(s.cudnnDeterministic() && !s.cudnnBenchmark(), s.toString());
+        assertEquals(DeterministicMode.CUBLAS_WORKSPACE_CONFIG, s.cublasWorkspaceConfig());
+        assertEquals(1234, s.seed());
+        return Files.readAllBytes(r.outputs().get(0).resolve("model.safetensors"));
     }
 }
