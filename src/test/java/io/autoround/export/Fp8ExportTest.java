@@ -265,6 +265,24 @@ class Fp8ExportTest {
     }
 
     @Test
+    void unsupportedFp8ConfigsAreRefusedWhenReading() throws Exception {
+        Map<String, QuantResult> results = quantize(fp32Source(), FP32_LAYERS, FPW8A16, Precision.FP32);
+        Path ar = export("auto_round", fp32Source(), FPW8A16, results);
+        Path arConfig = ar.resolve("config.json");
+        Files.writeString(arConfig, Files.readString(arConfig).replace("\"fmt\": \"e4m3\"", "\"fmt\": \"e5m2\""));
+        CheckpointFormatException e5m2 = assertThrows(CheckpointFormatException.class,
+                () -> QuantizedCheckpointReader.read(ar).close());
+        assertTrue(e5m2.getMessage().contains("FP8 fmt 'e5m2' is not supported"), e5m2.getMessage());
+        Path llm = export("llm_compressor", fp32Source(), FPW8A16, results);
+        Path llmConfig = llm.resolve("config.json");
+        Files.writeString(llmConfig, Files.readString(llmConfig).replace("\"input_activations\": null",
+                "\"input_activations\": {\"num_bits\": 8, \"type\": \"float\", \"dynamic\": true}"));
+        CheckpointFormatException w8a8 = assertThrows(CheckpointFormatException.class,
+                () -> QuantizedCheckpointReader.read(llm).close());
+        assertTrue(w8a8.getMessage().contains("float-quantized with quantized input activations"), w8a8.getMessage());
+    }
+
+    @Test
     void aScaleTensorOfTheWrongSizeNamesTheLayer() throws Exception {
         Map<String, QuantResult> results = quantize(fp32Source(), FP32_LAYERS, PER_CHANNEL, Precision.FP32);
         Path out = export("auto_round", fp32Source(), PER_CHANNEL, results);
