@@ -6,8 +6,9 @@ import io.autoround.quant.QuantScheme;
 /**
  * The default {@code auto_round} format (reference-spec 3.2): the packing follows the scheme (symmetric int ->
  * {@code auto_round:auto_gptq}; asymmetric 4-bit -> {@code auto_round:auto_awq}; other asymmetric int -> plain
- * {@code auto_round}; MX/NV fp -> {@code auto_round:llm_compressor}), unless a packing is forced by the format
- * name ({@code auto_round:auto_gptq}, {@code auto_round:auto_awq}, {@code auto_round:gptqmodel}).
+ * {@code auto_round}; MX/NV fp -> {@code auto_round:llm_compressor}; weight-only FP8 -> FP8 tensors with no
+ * {@code packing_format} key but {@code fmt} and {@code activation_scheme}), unless a packing is forced by the
+ * format name ({@code auto_round:auto_gptq}, {@code auto_round:auto_awq}, {@code auto_round:gptqmodel}).
  */
 public final class AutoRoundExporter extends PackedExporter {
     private final String name;
@@ -24,7 +25,10 @@ public final class AutoRoundExporter extends PackedExporter {
         return name;
     }
 
-    /** The packing_format this plan is written with. */
+    /**
+     * The packing_format this plan is written with, or null for weight-only FP8 (the reference writes no
+     * packing_format key for it, reference-spec 3.2).
+     */
     public String packingFormat(ExportPlan plan) {
         if (forcedPacking != null) {
             return forcedPacking;
@@ -42,14 +46,27 @@ public final class AutoRoundExporter extends PackedExporter {
             case "mx_fp", "nv_fp" -> {
                 return "auto_round:llm_compressor";
             }
+            case "fp" -> {
+                if (!Fp8Layout.isWeightOnlyFp8(s)) {
+                    // the reference's auto_round:fp8_static needs calibrated input scales / 2-D weight blocks
+                    throw new UnsupportedSchemeException(name + " cannot store FP8 with " + s.bits() + "-bit weights"
+                            + " and " + s.actBits() + "-bit activations (FP8_STATIC / FP8_BLOCK are not supported;"
+                            + " weight-only FPW8A16 is)");
+                }
+                return null;
+            }
             default -> throw new UnsupportedSchemeException(name + " cannot store data_type '" + s.dataType()
-                    + "' (supported: int, mx_fp, nv_fp)");
+                    + "' (supported: int, mx_fp, nv_fp, fp)");
         }
     }
 
     @Override
     PackedLayout layoutFor(ExportPlan plan, QuantScheme s) {
-        return switch (packingFormat(plan)) {
+        String packing = packingFormat(plan);
+        if (packing == null) {
+            return Fp8Layout.forModel(name, plan.sourceModelDir(), false);
+        }
+        return switch (packing) {
             case "auto_round:auto_gptq" -> GptqLayout.AUTO_ROUND_GPTQ;
             case "auto_round:gptqmodel" -> GptqLayout.GPTQMODEL;
             case "auto_round" -> GptqLayout.AUTO_ROUND_PLAIN;
@@ -89,7 +106,12 @@ public final class AutoRoundExporter extends PackedExporter {
         }
         if (!plan.options().modelFree()) {
             qc.put("quant_method", "auto-round");
-            qc.put("packing_format", packing);
+            if (packing != null) {
+                qc.put("packing_format", packing);
+            } else { // export_to_fp8.py: element format and activation scheme instead of a packing_format
+                qc.put("fmt", "e4m3");
+                qc.put("activation_scheme", plan.scheme().actDynamic() ? "dynamic" : "static");
+            }
         }
         if (!extra.isEmpty()) {
             qc.set("extra_config", extra);

@@ -29,8 +29,11 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
         switch (method) {
             case "auto-round" -> {
                 QuantScheme s = scheme(qc, null);
-                String packing = qc.path("packing_format").asText("auto_round:auto_gptq");
+                // export_to_fp8.py writes no packing_format for weight-only FP8
+                String packing = !qc.has("packing_format") && "fp".equals(s.dataType()) ? "auto_round:fp8"
+                        : qc.path("packing_format").asText("auto_round:auto_gptq");
                 PackedLayout layout = switch (packing) {
+                    case "auto_round:fp8" -> fp8Layout(qc, where);
                     case "auto_round:auto_gptq", "auto_round:gptq" -> GptqLayout.AUTO_ROUND_GPTQ;
                     case "auto_round:gptqmodel" -> GptqLayout.GPTQMODEL;
                     case "auto_round" -> GptqLayout.AUTO_ROUND_PLAIN;
@@ -81,6 +84,15 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
         }
     }
 
+    /** Weight-only FP8 in the auto_round format: {@code fmt} names the element format. */
+    private static PackedLayout fp8Layout(ObjectNode qc, String where) {
+        String fmt = qc.path("fmt").asText("e4m3");
+        if (!"e4m3".equals(fmt)) {
+            throw new CheckpointFormatException(where + ": FP8 fmt '" + fmt + "' is not supported (only e4m3)");
+        }
+        return Fp8Layout.reader("auto_round");
+    }
+
     private static FormatRules compressedTensors(ObjectNode qc, String where) {
         JsonNode groups = qc.path("config_groups");
         if (groups.size() != 1) {
@@ -93,13 +105,23 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
             case "pack-quantized" -> "int";
             case "mxfp4-pack-quantized", "mxfp8-quantized" -> "mx_fp";
             case "nvfp4-pack-quantized" -> "nv_fp";
+            case "float-quantized" -> "fp";
             default -> throw new CheckpointFormatException(where + ": unsupported compressed-tensors format '" + format + "'");
         };
         int bits = w.path("num_bits").asInt();
-        int group = w.path("group_size").isNumber() ? w.path("group_size").asInt() : -1;
+        int group = w.path("group_size").isNumber() ? w.path("group_size").asInt()
+                : "tensor".equals(w.path("strategy").asText()) ? 0 : -1;
+        if ("fp".equals(dataType) && groups.elements().next().path("input_activations").isObject()) {
+            throw new CheckpointFormatException(where + ": float-quantized with quantized input activations (FP8"
+                    + " W8A8) is not supported; only weight-only FP8");
+        }
         QuantScheme s = new QuantScheme(bits, group, w.path("symmetric").asBoolean(true), dataType, 16, group,
                 true, "float", true, null, null);
-        PackedLayout layout = "int".equals(dataType) ? PackQuantizedLayout.INSTANCE : FpLayouts.forScheme("llm_compressor", s);
+        PackedLayout layout = switch (dataType) {
+            case "int" -> PackQuantizedLayout.INSTANCE;
+            case "fp" -> Fp8Layout.reader("llm_compressor");
+            default -> FpLayouts.forScheme("llm_compressor", s);
+        };
         JsonNode ignore = qc.path("ignore");
         return new FormatRules("llm_compressor:" + format, s, layout, layer -> {
             for (JsonNode i : ignore) {

@@ -34,6 +34,16 @@ final class LayerTensors {
         return t;
     }
 
+    /** The tensor's info, checking only its dtype (for scales stored as a scalar, [1], [N] or [N, 1]). */
+    TensorInfo infoAnyRank(String suffix, DType... dtypes) {
+        String name = layer + "." + suffix;
+        TensorInfo t = src.find(name).orElseThrow(() -> fail("tensor '" + name + "' is missing"));
+        if (!Arrays.asList(dtypes).contains(t.dtype())) {
+            throw fail("tensor '" + name + "' has dtype " + t.dtype() + ", expected " + Arrays.toString(dtypes));
+        }
+        return t;
+    }
+
     /** Checks the shape of a tensor. */
     void expectShape(TensorInfo t, long... shape) {
         if (!Arrays.equals(t.shape(), shape)) {

@@ -6,7 +6,8 @@ import io.autoround.quant.QuantScheme;
 
 /**
  * The {@code llm_compressor} (compressed-tensors) format (reference-spec 3.6): INT weight-only as
- * {@code pack-quantized}, MXFP4/MXFP8/NVFP4 with the shared fp tensors; one config group for the global scheme
+ * {@code pack-quantized}, MXFP4/MXFP8/NVFP4 with the shared fp tensors, weight-only FP8 (FPW8A16) as
+ * {@code float-quantized} (F8_E4M3 weight + per-tensor scale); one config group for the global scheme
  * (per-layer schemes other than "kept at 16 bits" are refused), 16-bit layers listed in {@code ignore}.
  */
 public final class LlmCompressorExporter extends PackedExporter {
@@ -28,7 +29,11 @@ public final class LlmCompressorExporter extends PackedExporter {
 
     @Override
     PackedLayout layoutFor(ExportPlan plan, QuantScheme s) {
-        return "int".equals(s.dataType()) ? PackQuantizedLayout.INSTANCE : FpLayouts.forScheme(name(), s);
+        return switch (s.dataType()) {
+            case "int" -> PackQuantizedLayout.INSTANCE;
+            case "fp" -> Fp8Layout.forModel(name(), plan.sourceModelDir(), true);
+            default -> FpLayouts.forScheme(name(), s);
+        };
     }
 
     /** The compressed-tensors format name of a scheme. */
@@ -37,6 +42,7 @@ public final class LlmCompressorExporter extends PackedExporter {
             case "int" -> "pack-quantized";
             case "mx_fp" -> s.bits() == 4 ? "mxfp4-pack-quantized" : "mxfp8-quantized";
             case "nv_fp" -> "nvfp4-pack-quantized";
+            case "fp" -> "float-quantized";
             default -> throw new UnsupportedSchemeException("llm_compressor cannot store data_type '" + s.dataType() + "'");
         };
     }
@@ -69,7 +75,8 @@ public final class LlmCompressorExporter extends PackedExporter {
         ObjectNode group = PythonJson.MAPPER.createObjectNode();
         group.putArray("targets").add("Linear");
         // compressed-tensors presets: NVFP4 uses a per-tensor global scale on top of the groups ("tensor_group")
-        String strategy = "nv_fp".equals(s.dataType()) ? "tensor_group" : s.groupSize() > 0 ? "group" : "channel";
+        String strategy = "nv_fp".equals(s.dataType()) ? "tensor_group"
+                : s.groupSize() > 0 ? "group" : s.groupSize() == 0 ? "tensor" : "channel";
         group.set("weights", args(s.bits(), isInt ? "int" : "float", s.sym(),
                 s.groupSize() > 0 ? s.groupSize() : null, strategy, false));
         if (s.actBits() < 16) {

@@ -5,7 +5,12 @@ import io.autoround.quant.format.Float8E4M3;
 /**
  * FP8 E4M3 weight quant-dequant ({@code auto_round/data_type/fp8.py::fp8_sym}, reference-spec 2.7): per group
  * (per tensor for FPW8A16, per row for FP8_STATIC) {@code scale = max(amax * maxScale / 448, 1/(448*512))},
- * {@code x' = e4m3(clamp(x / scale + V, ±448)) * scale}, fp32. Codes are E4M3 bytes, scales fp32.
+ * {@code x' = e4m3(clamp(x / scale + V, ±448)) * scale}, fp32. Codes are E4M3 bytes.
+ *
+ * <p>Deviation from the reference: under {@link Precision#BF16} (a bf16 model) the scale is rounded to bf16 before
+ * it is used, because the checkpoint stores {@code weight_scale} in the model dtype (reference-spec 3.6); the
+ * reference keeps an fp32 scale in memory and casts it only when packing, so its checkpoint no longer reproduces
+ * its fake-quantized weights. Here the exported codes and scale give back exactly the weights that were evaluated.
  */
 public final class Fp8Quantizer {
 
@@ -27,7 +32,7 @@ public final class Fp8Quantizer {
         float[] deq = new float[w.length];
         for (int g = 0; g < n; g++) {
             float amax = MxQuantizer.maxAbs(w, layout, g) * t.maxAt(g);
-            float scale = Math.max(amax / Float8E4M3.MAX, MIN_SCALE);
+            float scale = opts.precision().round(Math.max(amax / Float8E4M3.MAX, MIN_SCALE));
             scales[g] = scale;
             for (int r = layout.rowStart(g); r < layout.rowEnd(g); r++) {
                 for (int c = layout.colStart(g); c < layout.colEnd(g); c++) {

@@ -71,6 +71,22 @@ class RunPlanBadInputTest {
     }
 
     @Test
+    void fp8WeightsInAnIntOnlyFormatAreRefused() {
+        says(fails(o -> {
+            o.scheme = "FPW8A16";
+            o.formats = List.of("auto_gptq");
+        }), "auto_gptq", "model.layers.0", "data_type 'fp' is not int");
+        says(fails(o -> {
+            o.scheme = "FPW8A16";
+            o.formats = List.of("auto_round", "auto_awq");
+        }), "auto_awq", "data_type 'fp'");
+        says(fails(o -> {
+            o.scheme = "FP8_STATIC";
+            o.disableOptRtn = null;
+        }), "FP8_STATIC");
+    }
+
+    @Test
     void existingOutputFolderIsRefusedUnlessOverwriting() throws Exception {
         Path out = tmp.resolve("out");
         Files.createDirectories(out);
