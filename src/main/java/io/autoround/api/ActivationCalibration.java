@@ -4,6 +4,7 @@ import io.autoround.model.nn.DecoderBlock;
 import io.autoround.model.nn.LinearLayer;
 import io.autoround.model.safetensors.DType;
 import io.autoround.model.safetensors.TensorData;
+import io.autoround.quant.ActivationQuant;
 import io.autoround.quant.QuantScheme;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,7 @@ final class ActivationCalibration {
 
     /** True when the scheme's activations need a calibrated static global scale. */
     static boolean needsStaticScale(QuantScheme s) {
-        return s != null && !s.keepsFullPrecision() && s.actBits() < 16
-                && ("nv_fp4_with_static_gs".equals(s.actDataType()) || ("nv_fp".equals(s.dataType()) && !s.actDynamic()));
+        return s != null && !s.keepsFullPrecision() && ActivationQuant.of(s) == ActivationQuant.NV_STATIC;
     }
 
     /** Observes the inputs of the layers of {@code block} that need a static scale. */
@@ -40,6 +40,13 @@ final class ActivationCalibration {
                 }
             });
         }
+    }
+
+    /** The calibrated max |input| of each observed layer among {@code names} (what the tuner's static QDQ uses). */
+    Map<String, Float> actMax(List<String> names, Map<String, QuantScheme> schemes) {
+        Map<String, Float> out = new LinkedHashMap<>();
+        names.stream().filter(n -> needsStaticScale(schemes.get(n))).forEach(n -> out.put(n, maxAbs.get(sharedKey(n))[0]));
+        return out;
     }
 
     /** The {@code input_global_scale} tensors of the observed layers. */

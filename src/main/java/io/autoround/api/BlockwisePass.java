@@ -88,14 +88,17 @@ final class BlockwisePass {
                 double rtnLoss = Double.NaN;
                 double finalLoss = Double.NaN;
                 Map<String, TuningParams> tuning = new HashMap<>();
+                Map<String, Float> actMaxScales = new HashMap<>();
                 if (plan.algorithm() == Algorithm.SIGN_ROUND && !names.isEmpty()) {
                     final int blockIndex = b;
                     BlockTuningResult r = new SignRoundBlockTuner(settings()).tune(runner.tunable(blocks, names),
-                            schemes, inputs, yFp, mask, it -> listener.iteration(blockIndex, it, o.itersOrDefault()));
+                            schemes, activations.actMax(names, schemes), inputs, yFp, mask,
+                            it -> listener.iteration(blockIndex, it, o.itersOrDefault()));
                     rtnLoss = r.rtnLoss();
                     finalLoss = r.tunedLoss();
                     for (TunedLinear t : r.layers().values()) {
                         tuning.put(t.name(), new TuningParams(t.offsets(), t.minScale(), t.maxScale()));
+                        actMaxScales.put(t.name(), t.actMaxScale());
                     }
                 }
                 Map<String, QuantResult> results = finalize(blocks, names, importance, tuning);
@@ -103,7 +106,12 @@ final class BlockwisePass {
                 activations.scales(names, schemes).forEach(sink::acceptRaw);
                 NDArray nextQ = null;
                 if (o.enableQuantedInput && (xQ != null || !names.isEmpty())) {
-                    nextQ = runner.run(blocks, inputs, micro);
+                    installActivationQdq(blocks, schemes, actMaxScales);
+                    try {
+                        nextQ = runner.run(blocks, inputs, micro);
+                    } finally {
+                        blocks.forEach(bl -> bl.linears().values().forEach(l -> l.setInputTransform(null)));
+                    }
                 }
                 if (xQ != null && xQ != nextQ) {
                     xQ.close();
@@ -120,6 +128,21 @@ final class BlockwisePass {
             }
         }
         return reports;
+    }
+
+    /**
+     * The tuned layers' activation quant-dequant for the forward that makes the next block's quantized inputs
+     * (reference-spec 1.4 step 6: after tuning the reference's layers quantize their inputs as WrapperWALayer).
+     */
+    private static void installActivationQdq(List<DecoderBlock> blocks, Map<String, io.autoround.quant.QuantScheme> schemes,
+            Map<String, Float> actMaxScales) {
+        actMaxScales.forEach((name, scale) -> {
+            io.autoround.quant.QuantScheme s = schemes.get(name);
+            if (io.autoround.quant.ActivationQuant.of(s) != io.autoround.quant.ActivationQuant.NONE) {
+                BlockRunner.blockOf(blocks, name).linear(name)
+                        .setInputTransform(io.autoround.tune.ActivationQuantDequant.forNextBlockInputs(name, s, scale));
+            }
+        });
     }
 
     /** Embedding outputs of every calibration sample: the first block's input [n, seq, hidden]. */

@@ -15,6 +15,7 @@ import io.autoround.quant.Precision;
 import io.autoround.quant.QuantScheme;
 import io.autoround.quant.scheme.LayerConfigResolver;
 import io.autoround.quant.scheme.LayerPlan;
+import io.autoround.quant.ActivationQuant;
 import io.autoround.quant.scheme.LayerShape;
 import io.autoround.quant.scheme.SchemePresets;
 import io.autoround.quant.scheme.SchemeResolver;
@@ -99,6 +100,11 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                     .map(s -> s.dataType() + "' (" + s.bits() + " bits").distinct()
                     .forEach(dt -> missing.add("SignRound tuning of data type '" + dt
                             + "; tunable: int, mx_fp, nv_fp, fp8 e4m3; use --iters 0)"));
+            layerSchemes.values().stream().filter(s -> !s.keepsFullPrecision()
+                    && ActivationQuant.of(s) == ActivationQuant.UNSUPPORTED)
+                    .map(s -> s.actDataType() + "' (" + s.actBits() + " bits" + (s.actDynamic() ? "" : ", static")).distinct()
+                    .forEach(dt -> missing.add("SignRound tuning with activation quantization '" + dt
+                            + "; supported: dynamic mx_fp, static nv_fp4; use --iters 0)"));
         }
         if (!missing.isEmpty()) {
             throw new UnsupportedOperationException("not implemented yet: " + String.join(", ", missing));

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * Dequantize once to fp32 and run dense DJL matmuls: every data type the checkpoint readers decode (int, MX, NV,
- * FP8), any device, always available. Schemes with dynamic MX activations get their activation quant-dequant per
- * call ({@link ActivationFakeQuant}); other activation quantization is refused. Memory is 4 bytes per weight.
+ * FP8), any device, always available. Schemes with dynamic MX or static NVFP4 activations get their activation
+ * quant-dequant per call ({@link ActivationFakeQuant}); other activation quantization is refused. Memory is 4 bytes per weight.
  */
 public final class DequantFp32Backend implements InferenceBackend {
     public static final String NAME = "dequant-fp32";
@@ -44,6 +44,11 @@ public final class DequantFp32Backend implements InferenceBackend {
 
     @Override
     public QuantizedLinear create(QuantizedWeight weight, NDManager manager) {
-        return new DequantizedLinear(weight, manager);
+        return new DequantizedLinear(weight, Float.NaN, manager);
+    }
+
+    @Override
+    public QuantizedLinear create(QuantizedWeight weight, float inputGlobalScale, NDManager manager) {
+        return new DequantizedLinear(weight, inputGlobalScale, manager);
     }
 }

@@ -15,9 +15,16 @@ import io.autoround.quant.QuantizedWeight;
 final class DequantizedLinear implements QuantizedLinear {
     private final NDArray weight;
     private final QuantScheme scheme;
+    private final float inputGlobalScale;
 
-    DequantizedLinear(QuantizedWeight w, NDManager manager) {
+    /** @param inputGlobalScale the static NVFP4 activation global scale of the layer, or NaN */
+    DequantizedLinear(QuantizedWeight w, float inputGlobalScale, NDManager manager) {
         this.scheme = w.scheme();
+        if (ActivationFakeQuant.needsInputGlobalScale(scheme) && !(inputGlobalScale > 0 && Float.isFinite(inputGlobalScale))) {
+            throw new IllegalArgumentException(w.name() + ": static NVFP4 activations need a positive finite "
+                    + "input_global_scale, got " + inputGlobalScale);
+        }
+        this.inputGlobalScale = inputGlobalScale;
         this.weight = manager.create(Dequantizer.dequantize(w), new Shape(w.rows(), w.cols()));
         this.weight.setName(w.name() + ".weight");
     }
@@ -27,7 +34,8 @@ final class DequantizedLinear implements QuantizedLinear {
         if (ActivationFakeQuant.quantizesActivations(scheme)) {
             int cols = Math.toIntExact(weight.getShape().get(1));
             int m = Math.toIntExact(x.getShape().size() / cols);
-            float[] q = ActivationFakeQuant.apply(scheme, x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(), m, cols);
+            float[] q = ActivationFakeQuant.apply(scheme, x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(), m, cols,
+                    inputGlobalScale);
             x = x.getManager().create(q, x.getShape());
         }
         return Linear.linear(x, weight, null).singletonOrThrow();

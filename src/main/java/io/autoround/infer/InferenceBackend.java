@@ -30,4 +30,16 @@ public interface InferenceBackend {
 
     /** Builds the module for one layer; its arrays live on {@code manager} (the model's). */
     QuantizedLinear create(QuantizedWeight weight, NDManager manager);
+
+    /**
+     * Builds the module for a layer whose activations use the checkpoint's static NVFP4 {@code input_global_scale}
+     * ({@code inputGlobalScale}; NaN for layers without one). Backends that cannot apply it refuse it by name.
+     */
+    default QuantizedLinear create(QuantizedWeight weight, float inputGlobalScale, NDManager manager) {
+        if (!Float.isNaN(inputGlobalScale)) {
+            throw new UnsupportedOperationException(weight.name() + ": backend " + name()
+                    + " does not apply static NVFP4 activation scales (input_global_scale)");
+        }
+        return create(weight, manager);
+    }
 }

@@ -71,7 +71,8 @@ public final class QuantizedModel implements AutoCloseable {
                                 + " is not a Linear of the " + config.modelType() + " model");
                     }
                     QuantizedWeight w = ckpt.weights().get(e.getKey());
-                    QuantizedLinear module = e.getValue().backend().create(w, model.manager());
+                    QuantizedLinear module = e.getValue().backend().create(w, inputGlobalScale(ckpt, w),
+                            model.manager());
                     layer.setForwardOverride(module::forward);
                     bytes += module.residentBytes();
                 }
@@ -81,6 +82,23 @@ public final class QuantizedModel implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** The layer's static NVFP4 activation global scale from the checkpoint, NaN when its scheme has none. */
+    private static float inputGlobalScale(QuantizedCheckpoint ckpt, QuantizedWeight w) {
+        if (!ActivationFakeQuant.needsInputGlobalScale(w.scheme())) {
+            return Float.NaN;
+        }
+        String name = w.name() + ".input_global_scale";
+        if (ckpt.tensors().find(name).isEmpty()) {
+            throw new CheckpointFormatException(ckpt.format() + " layer '" + w.name() + "' in " + ckpt.dir()
+                    + " quantizes activations with static NVFP4 but has no tensor '" + name + "'");
+        }
+        float[] v = ckpt.tensors().readFloats(name);
+        if (v.length != 1) {
+            throw new CheckpointFormatException(ckpt.dir() + ": '" + name + "' has " + v.length + " values, expected 1");
+        }
+        return v[0];
     }
 
     private static Map<String, LinearLayer> linears(DecoderModel model) {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs decoder blocks on cached calibration activations [n, seq, hidden] in micro-batches without gradients,
@@ -105,10 +106,21 @@ public final class BlockRunner implements AutoCloseable {
 
             @Override
             public NDArray forward(NDArray hidden, Map<String, NDArray> weights) {
+                return forward(hidden, weights, Map.of());
+            }
+
+            @Override
+            public NDArray forward(NDArray hidden, Map<String, NDArray> weights,
+                    Map<String, UnaryOperator<NDArray>> inputQdq) {
                 Map<String, LinearLayer> touched = new LinkedHashMap<>();
                 weights.forEach((name, w) -> {
                     LinearLayer l = blockOf(blocks, name).linear(name);
                     l.setWeightOverride(w);
+                    touched.put(name, l);
+                });
+                inputQdq.forEach((name, f) -> {
+                    LinearLayer l = blockOf(blocks, name).linear(name);
+                    l.setInputTransform(f);
                     touched.put(name, l);
                 });
                 try {
@@ -119,7 +131,10 @@ public final class BlockRunner implements AutoCloseable {
                     }
                     return out;
                 } finally {
-                    touched.values().forEach(LinearLayer::clearOverride);
+                    touched.values().forEach(l -> {
+                        l.clearOverride();
+                        l.setInputTransform(null);
+                    });
                 }
             }
         };

@@ -4,14 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.autoround.quant.ActivationQuant;
 import io.autoround.quant.MxFormat;
 import io.autoround.quant.NvFp4Quantizer;
 import io.autoround.quant.QuantScheme;
+import java.util.function.UnaryOperator;
 
 /**
  * The learnable state of one Linear during SignRound (reference-spec 1.6): rounding offset V on the grouped weight
  * view, and per-group min/max clipping scales (MX/NV/FP8 use only max_scale), plus the constants derived once from
- * the original weight (and, for NVFP4, the layer's global scale).
+ * the original weight (and, for NVFP4, the layer's global scale); for schemes that quantize activations also the
+ * input quant-dequant (static NVFP4 global scale, optional tunable MX act_max_scale).
  */
 final class LinearTuningParams implements AutoCloseable {
     final String name;
@@ -29,6 +32,9 @@ final class LinearTuningParams implements AutoCloseable {
     final float thresh;
     final TunableDataType type;
     final float nvGlobalScale; // NVFP4 only, else NaN
+    final ActivationQuant actQuant;
+    final float actGlobalScale; // static NVFP4 activations: 2688 / act_max, else NaN
+    final NDArray actMaxScale;  // [1], learnable (dynamic MX activations with AR_ENABLE_ACT_MINMAX_TUNING), else null
 
     LinearTuningParams(NDManager manager, String name, QuantScheme scheme, NDArray weight, boolean minmaxTuning) {
         this(manager, name, scheme, weight, minmaxTuning, Float.NaN);
@@ -40,6 +46,26 @@ final class LinearTuningParams implements AutoCloseable {
      */
     LinearTuningParams(NDManager manager, String name, QuantScheme scheme, NDArray weight, boolean minmaxTuning,
             float nvGlobalScale) {
+        this(manager, name, scheme, weight, minmaxTuning, nvGlobalScale, Float.NaN, false);
+    }
+
+    /**
+     * @param actMax the calibrated max |input| of this layer (static NVFP4 activations), or NaN
+     * @param actMinmaxTuning tune a scalar {@code act_max_scale} on the MX activation group max (the reference's
+     *     AR_ENABLE_ACT_MINMAX_TUNING); the reference's static NVFP4 activation function ignores it, so it is not
+     *     created there
+     */
+    LinearTuningParams(NDManager manager, String name, QuantScheme scheme, NDArray weight, boolean minmaxTuning,
+            float nvGlobalScale, float actMax, boolean actMinmaxTuning) {
+        this.actQuant = ActivationQuant.of(scheme);
+        this.actGlobalScale = actQuant == ActivationQuant.NV_STATIC && !Float.isNaN(actMax)
+                ? ActivationQuant.nvGlobalScale(actMax) : Float.NaN;
+        if (actQuant == ActivationQuant.MX_DYNAMIC && actMinmaxTuning) {
+            this.actMaxScale = manager.ones(new Shape(1));
+            this.actMaxScale.setRequiresGradient(true);
+        } else {
+            this.actMaxScale = null;
+        }
         this.type = TunableDataType.require(name, scheme);
         this.name = name;
         this.scheme = scheme;
@@ -97,6 +123,26 @@ final class LinearTuningParams implements AutoCloseable {
         return paddedCols == cols ? full : full.get(new NDIndex(":, :" + cols));
     }
 
+    /**
+     * The differentiable activation quant-dequant of this layer's input, or null when the scheme leaves inputs
+     * alone. Static NVFP4 needs the calibrated act_max; other activation schemes are refused by name.
+     */
+    UnaryOperator<NDArray> inputQdq() {
+        if (actQuant == ActivationQuant.NONE) {
+            return null;
+        }
+        if (actQuant == ActivationQuant.NV_STATIC && Float.isNaN(actGlobalScale)) {
+            throw new IllegalStateException(name + ": static NVFP4 activations need the calibrated act_max of the fp "
+                    + "pass, none was given to the tuner");
+        }
+        return x -> ActivationQuantDequant.qdq(name, x, scheme, actGlobalScale, actMaxScale);
+    }
+
+    /** The tuned act_max_scale, or NaN when it is not tuned. */
+    float actMaxScaleValue() {
+        return actMaxScale == null ? Float.NaN : actMaxScale.getFloat();
+    }
+
     private NDArray intQdq() {
         int bits = scheme.bits();
         if (scheme.sym()) {
@@ -130,6 +176,9 @@ final class LinearTuningParams implements AutoCloseable {
         }
         if (maxScale != null) {
             maxScale.close();
+        }
+        if (actMaxScale != null) {
+            actMaxScale.close();
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
 
 /**
  * SignRound for one block (reference-spec 1.6-1.10): every Linear gets a rounding offset V and min/max clipping
@@ -40,6 +41,17 @@ public final class SignRoundBlockTuner {
      */
     public BlockTuningResult tune(TunableBlock block, Map<String, QuantScheme> schemes, NDArray inputs, NDArray targets,
             NDArray mask, IntConsumer onIteration) {
+        return tune(block, schemes, Map.of(), inputs, targets, mask, onIteration);
+    }
+
+    /**
+     * Tunes {@code block}; Linears whose scheme quantizes activations get their inputs fake-quantized in every
+     * forward (losses included), as the reference's WrapperLinear does.
+     *
+     * @param actMax calibrated max |input| per Linear from the fp pass (needed by static NVFP4 activations)
+     */
+    public BlockTuningResult tune(TunableBlock block, Map<String, QuantScheme> schemes, Map<String, Float> actMax,
+            NDArray inputs, NDArray targets, NDArray mask, IntConsumer onIteration) {
         // PyTorch's grad mode is per thread and DJL turns it off only on the thread that loaded the engine; the
         // in-place parameter updates below need it off on whatever thread runs the tuning (e.g. a service worker).
         if ("PyTorch".equals(inputs.getManager().getEngine().getEngineName())) {
@@ -55,7 +67,8 @@ public final class SignRoundBlockTuner {
                 QuantScheme s = schemes.get(name);
                 if (s != null && !s.keepsFullPrecision()) {
                     params.add(new LinearTuningParams(manager, name, s, block.weight(name), settings.enableMinmaxTuning(),
-                            nvGlobal.getOrDefault(name, Float.NaN)));
+                            nvGlobal.getOrDefault(name, Float.NaN), actMax.getOrDefault(name, Float.NaN),
+                            actMinmaxTuningFromEnvironment()));
                 }
             }
             if (params.isEmpty()) {
@@ -65,7 +78,8 @@ public final class SignRoundBlockTuner {
             int micro = Math.min(settings.batchSize(), n);
             int global = Math.min(n, micro * settings.gradientAccumulateSteps());
             IndexSampler sampler = new IndexSampler(n, global, settings.seed());
-            double rtnLoss = evaluate(block, params, inputs, targets, mask, micro);
+            Map<String, UnaryOperator<NDArray>> inputQdq = inputQdq(params);
+            double rtnLoss = evaluate(block, params, inputQdq, inputs, targets, mask, micro);
             if (!Double.isFinite(rtnLoss)) {
                 throw new ArithmeticException("block output is " + rtnLoss + " on the calibration data (NaN/Inf in the "
                         + "weights or activations of " + block.linearNames().get(0) + "'s block); refusing to tune it");
@@ -76,7 +90,7 @@ public final class SignRoundBlockTuner {
             int iters = settings.iters();
             for (int it = 0; it < iters; it++) {
                 int[] idx = sampler.next();
-                double loss = accumulateGradients(block, params, inputs, targets, mask, idx, micro);
+                double loss = accumulateGradients(block, params, inputQdq, inputs, targets, mask, idx, micro);
                 boolean improved = loss < bestLoss;
                 if (improved) {
                     bestLoss = loss;
@@ -93,7 +107,7 @@ public final class SignRoundBlockTuner {
                 for (LinearTuningParams p : params) {
                     int bits = p.scheme.bits();
                     SignSgd.step(p.v, settings.lrFor(bits) * decay);
-                    for (NDArray scale : new NDArray[] {p.minScale, p.maxScale}) {
+                    for (NDArray scale : new NDArray[] {p.minScale, p.maxScale, p.actMaxScale}) {
                         if (scale != null) {
                             SignSgd.step(scale, settings.minmaxLrFor(bits) * decay);
                             SignSgd.clampInPlace(scale, 0f, 1f);
@@ -108,7 +122,7 @@ public final class SignRoundBlockTuner {
                 }
             }
             restore(params, best);
-            double tunedLoss = evaluate(block, params, inputs, targets, mask, micro);
+            double tunedLoss = evaluate(block, params, inputQdq, inputs, targets, mask, micro);
             params.forEach(LinearTuningParams::close);
             return new BlockTuningResult(best, rtnLoss, tunedLoss, bestIter);
         }
@@ -130,8 +144,9 @@ public final class SignRoundBlockTuner {
     }
 
     /** Forward + backward over the micro-batches of one global batch; returns the reference's logged loss. */
-    private double accumulateGradients(TunableBlock block, List<LinearTuningParams> params, NDArray inputs,
-            NDArray targets, NDArray mask, int[] idx, int micro) {
+    private double accumulateGradients(TunableBlock block, List<LinearTuningParams> params,
+            Map<String, UnaryOperator<NDArray>> inputQdq, NDArray inputs, NDArray targets, NDArray mask, int[] idx,
+            int micro) {
         double total = 0;
         double validTokens = 0;
         for (int start = 0; start < idx.length; start += micro) {
@@ -144,7 +159,7 @@ public final class SignRoundBlockTuner {
                 NDArray m = onDevice(mask.get(sel), compute);
                 validTokens += m.sum().getFloat();
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray loss = maskedMse(block.forward(x, qdqWeights(params)), y, m);
+                    NDArray loss = maskedMse(block.forward(x, qdqWeights(params), inputQdq), y, m);
                     gc.backward(loss.mul(1000f));
                     total += loss.getFloat();
                 }
@@ -171,9 +186,27 @@ public final class SignRoundBlockTuner {
         return w;
     }
 
-    /** Masked MSE over all samples (no gradients), averaged per micro-batch. */
-    private static double evaluate(TunableBlock block, List<LinearTuningParams> params, NDArray inputs,
-            NDArray targets, NDArray mask, int micro) {
+    /** The input quant-dequant of every tuned Linear whose scheme quantizes activations. */
+    private static Map<String, UnaryOperator<NDArray>> inputQdq(List<LinearTuningParams> params) {
+        Map<String, UnaryOperator<NDArray>> out = new LinkedHashMap<>();
+        for (LinearTuningParams p : params) {
+            UnaryOperator<NDArray> f = p.inputQdq();
+            if (f != null) {
+                out.put(p.name, f);
+            }
+        }
+        return out;
+    }
+
+    /** The reference's AR_ENABLE_ACT_MINMAX_TUNING: also tune act_max_scale of dynamic activation quantization. */
+    static boolean actMinmaxTuningFromEnvironment() {
+        String v = System.getenv("AR_ENABLE_ACT_MINMAX_TUNING");
+        return v != null && (v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes"));
+    }
+
+    /** Masked MSE over all samples (no gradients), averaged per micro-batch, activation quant-dequant included. */
+    private static double evaluate(TunableBlock block, List<LinearTuningParams> params,
+            Map<String, UnaryOperator<NDArray>> inputQdq, NDArray inputs, NDArray targets, NDArray mask, int micro) {
         int n = Math.toIntExact(inputs.getShape().get(0));
         double sum = 0;
         int batches = 0;
@@ -183,7 +216,7 @@ public final class SignRoundBlockTuner {
                 NDArray x = onDevice(inputs.get(range), block.weight(block.linearNames().get(0)).getManager());
                 NDArray y = onDevice(targets.get(range), x.getManager());
                 NDArray m = onDevice(mask.get(range), x.getManager());
-                sum += maskedMse(block.forward(x, qdqWeights(params)), y, m).getFloat();
+                sum += maskedMse(block.forward(x, qdqWeights(params), inputQdq), y, m).getFloat();
                 batches++;
             }
         }
@@ -195,7 +228,7 @@ public final class SignRoundBlockTuner {
         for (LinearTuningParams p : params) {
             out.put(p.name, new TunedLinear(p.name, p.offsetsRowMajor(),
                     p.minScale == null ? null : p.minScale.toFloatArray(),
-                    p.maxScale == null ? null : p.maxScale.toFloatArray()));
+                    p.maxScale == null ? null : p.maxScale.toFloatArray(), p.actMaxScaleValue()));
         }
         return out;
     }
@@ -209,6 +242,9 @@ public final class SignRoundBlockTuner {
             }
             if (p.maxScale != null) {
                 p.maxScale.set(t.maxScale());
+            }
+            if (p.actMaxScale != null) {
+                p.actMaxScale.set(new float[] {t.actMaxScale()});
             }
         }
     }

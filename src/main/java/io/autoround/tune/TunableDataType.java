@@ -50,7 +50,12 @@ public enum TunableDataType {
 
     /** True when this family uses the rceil shared-exponent rule (MX only). */
     static boolean rceil(QuantScheme scheme) {
-        return MxQuantizer.isRceil(scheme.dataType());
+        return rceil(scheme.dataType());
+    }
+
+    /** True when the MX data type name uses the rceil shared-exponent rule. */
+    static boolean rceil(String dataType) {
+        return MxQuantizer.isRceil(dataType);
     }
 
     /** True when the family tunes a min_scale (only int uses the negative range end). */

@@ -93,6 +93,9 @@ public final class LinearLayer {
         for (java.util.function.Consumer<NDArray> o : inputObservers) {
             o.accept(x);
         }
+        if (inputTransform != null) {
+            x = inputTransform.apply(x);
+        }
         if (forwardOverride != null) {
             NDArray y = forwardOverride.apply(x);
             return bias == null ? y : y.add(bias);
@@ -122,6 +125,14 @@ public final class LinearLayer {
         inputObservers.add(observer);
     }
 
+    /**
+     * Replaces the input by {@code transform(x)} before the product (after the observers), e.g. the activation
+     * quant-dequant of a W4A4 scheme during tuning; null removes it.
+     */
+    public void setInputTransform(java.util.function.UnaryOperator<NDArray> transform) {
+        this.inputTransform = transform;
+    }
+
     /** Removes every input observer. */
     public void clearInputObservers() {
         inputObservers.clear();
@@ -136,6 +147,7 @@ public final class LinearLayer {
 
     private final java.util.List<java.util.function.Consumer<NDArray>> inputObservers = new java.util.ArrayList<>();
     private Function<NDArray, NDArray> forwardOverride;
+    private java.util.function.UnaryOperator<NDArray> inputTransform;
 
     @Override
     public String toString() {
