@@ -115,8 +115,14 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
             throw new CheckpointFormatException(where + ": float-quantized with quantized input activations (FP8"
                     + " W8A8) is not supported; only weight-only FP8");
         }
-        QuantScheme s = new QuantScheme(bits, group, w.path("symmetric").asBoolean(true), dataType, 16, group,
-                true, "float", true, null, null);
+        boolean sym = w.path("symmetric").asBoolean(true);
+        JsonNode acts = groups.elements().next().path("input_activations");
+        // NVFP4 W4A4: the activation global scale is static, stored per layer as input_global_scale
+        QuantScheme s = "nv_fp".equals(dataType) && acts.isObject()
+                ? new QuantScheme(bits, group, sym, dataType, acts.path("num_bits").asInt(4),
+                        acts.path("group_size").asInt(group), acts.path("symmetric").asBoolean(true),
+                        "nv_fp4_with_static_gs", true, null, null)
+                : new QuantScheme(bits, group, sym, dataType, 16, group, true, "float", true, null, null);
         PackedLayout layout = switch (dataType) {
             case "int" -> PackQuantizedLayout.INSTANCE;
             case "fp" -> Fp8Layout.reader("llm_compressor");
