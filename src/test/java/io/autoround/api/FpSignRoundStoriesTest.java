@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SignRound with MXFP4 and NVFP4 end to end on stories260K, CI-sized: every block's tuned loss is below its
- * round-to-nearest loss, tuning moves codes away from RTN, the export reads back to exactly the tuned codes and
+ * round-to-nearest loss (both with the scheme's activation quant-dequant on the Linear inputs), tuning moves codes away from RTN, the export reads back to exactly the tuned codes and
  * scales, MXFP4 beats RTN perplexity, and NVFP4 keeps its fused global scale and calibrated input_global_scale.
  */
 class FpSignRoundStoriesTest {
@@ -89,6 +89,13 @@ class FpSignRoundStoriesTest {
         assertEquals(Algorithm.SIGN_ROUND, tuned.plan().algorithm());
         assertEquals(30, tuned.weights().size(), "q/k/v/o/gate/up of 5 blocks (down_proj's 172 inputs are no whole blocks)");
         assertBlocksImprove(tuned);
+        // the losses include the 4-bit activations (W4A4): the same weights with 16-bit activations lose less
+        QuantizeOptions weightOnly = options("MXFP4", 1);
+        weightOnly.actBits = 16;
+        BlockReport w4a16 = autoRound(weightOnly).quantize().blocks().get(0);
+        BlockReport w4a4 = tuned.blocks().get(0);
+        assertTrue(w4a4.rtnLoss() > 1.2 * w4a16.rtnLoss(), "block 0 RTN loss W4A4 " + w4a4.rtnLoss()
+                + " vs W4A16 " + w4a16.rtnLoss());
 
         QuantizeOptions rtnOptions = options("MXFP4", 0);
         rtnOptions.disableOptRtn = true;
