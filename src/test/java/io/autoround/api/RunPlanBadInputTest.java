@@ -68,6 +68,10 @@ class RunPlanBadInputTest {
             o.iters = 10;
             o.scheme = "MXINT4";
         }), "mx_int", "--iters 0");
+        says(fails(o -> {
+            o.iters = 10;
+            o.scheme = "FP8_STATIC";
+        }), "SignRound tuning with activation quantization 'fp' (8 bits, static", "--iters 0");
     }
 
     @Test
