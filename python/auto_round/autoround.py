@@ -34,7 +34,8 @@ _TUNING_FIELDS = {
     "enable_norm_bias_tuning": ("enableNormBiasTuning", bool), "enable_alg_ext": ("enableAlgExt", bool),
     "not_use_best_mse": ("notUseBestMse", bool), "dynamic_max_gap": ("dynamicMaxGap", int),
     "enable_quanted_input": ("enableQuantedInput", bool), "enable_adam": ("enableAdam", bool),
-    "disable_opt_rtn": ("disableOptRtn", bool), "scale_dtype": ("scaleDtype", str),
+    "disable_opt_rtn": ("disableOptRtn", bool), "opt_rtn_weighting": ("optRtnWeighting", str),
+    "scale_dtype": ("scaleDtype", str),
     "quant_lm_head": ("quantLmHead", bool), "model_dtype": ("modelDtype", str),
     "enable_deterministic_algorithms": ("enableDeterministicAlgorithms", bool),
 }

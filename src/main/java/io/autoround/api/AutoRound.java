@@ -171,7 +171,7 @@ public final class AutoRound {
     }
 
     private List<BlockReport> passes(RunPlan plan, WeightSink sink) {
-        return plan.algorithm() == Algorithm.RTN ? new RtnPass(plan, listener, log, true).run(sink) : calibratedRun(plan, sink);
+        return plan.needsCalibration() ? calibratedRun(plan, sink) : new RtnPass(plan, listener, log, true).run(sink);
     }
 
     private List<BlockReport> calibratedRun(RunPlan plan, WeightSink sink) {

@@ -10,6 +10,7 @@ import io.autoround.model.arch.LinearSpec;
 import io.autoround.model.nn.DecoderBlock;
 import io.autoround.model.nn.DecoderModel;
 import io.autoround.model.nn.LinearLayer;
+import io.autoround.quant.OptRtnWeighting;
 import io.autoround.quant.QuantOptions;
 import io.autoround.quant.QuantResult;
 import io.autoround.quant.TuningParams;
@@ -77,7 +78,7 @@ final class BlockwisePass {
                 Map<String, float[]> importance = new HashMap<>();
                 for (DecoderBlock block : blocks) {
                     List<String> own = names.stream().filter(l -> block.linears().containsKey(l)).toList();
-                    if (plan.algorithm() == Algorithm.OPT_RTN) {
+                    if (plan.algorithm() == Algorithm.OPT_RTN && plan.optRtnWeighting() == OptRtnWeighting.IMATRIX) {
                         importance.putAll(observeImportance(block, own));
                     }
                     activations.observe(block, own, schemes);

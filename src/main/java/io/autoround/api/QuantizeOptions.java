@@ -58,6 +58,8 @@ public final class QuantizeOptions {
 
     // RTN
     public Boolean disableOptRtn;
+    /** Optimized-RTN error weighting: "uniform" (default, no calibration needed) or "imatrix" (the reference's). */
+    public String optRtnWeighting;
 
     // memory
     public boolean lowGpuMemUsage;

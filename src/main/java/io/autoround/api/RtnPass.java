@@ -34,7 +34,9 @@ final class RtnPass {
     List<BlockReport> run(WeightSink sink) {
         Architecture arch = plan.arch();
         List<BlockReport> reports = new ArrayList<>();
-        QuantOptions rtn = QuantOptions.rtn(plan.precision());
+        // Without calibration, optimized RTN searches scales with uniform error weights.
+        QuantOptions rtn = plan.algorithm() == Algorithm.OPT_RTN ? QuantOptions.optimizedRtn(plan.precision(), null)
+                : QuantOptions.rtn(plan.precision());
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(plan.modelDir())) {
             for (int b = includeBlocks ? 0 : arch.numBlocks(); b <= arch.numBlocks(); b++) {
                 if (listener.cancelled()) {

@@ -63,6 +63,7 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         }
         Algorithm algorithm = iters > 0 ? Algorithm.SIGN_ROUND
                 : OptRtnPolicy.usesOptimizedRtn(preset, scheme, o.disableOptRtn, 0) ? Algorithm.OPT_RTN : Algorithm.RTN;
+        io.autoround.quant.OptRtnWeighting.parse(o.optRtnWeighting);
         checkImplemented(o, algorithm, layerSchemes);
         if (o.formats == null || o.formats.isEmpty()) {
             throw new IllegalArgumentException("no export format given");
@@ -113,6 +114,24 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
             throw new IllegalArgumentException("static activation scales (e.g. NVFP4) need calibration data: "
                     + "drop --disable_opt_rtn");
         }
+    }
+
+    /** The optimized-RTN error weighting of this run (validated when the plan was built). */
+    public io.autoround.quant.OptRtnWeighting optRtnWeighting() {
+        return io.autoround.quant.OptRtnWeighting.parse(options.optRtnWeighting);
+    }
+
+    /**
+     * Whether the run needs calibration data and a blockwise forward: SignRound always; optimized RTN for the
+     * imatrix weighting or for static activation scales (NVFP4). Everything else streams from the checkpoint.
+     */
+    public boolean needsCalibration() {
+        return switch (algorithm) {
+            case SIGN_ROUND -> true;
+            case OPT_RTN -> optRtnWeighting() == io.autoround.quant.OptRtnWeighting.IMATRIX
+                    || layerSchemes.values().stream().anyMatch(ActivationCalibration::needsStaticScale);
+            case RTN -> false;
+        };
     }
 
     /**

@@ -120,6 +120,11 @@ final class QuantizeFlags {
     @Option(names = "--enable_opt_rtn", description = "With --iters 0: optimized round-to-nearest.")
     boolean enableOptRtn;
 
+    @Option(names = "--opt_rtn_weighting", paramLabel = "uniform|imatrix",
+            description = "Error weighting of the optimized-RTN scale search: uniform (default, needs no calibration) "
+                    + "or imatrix (the reference's, from calibration activations).")
+    String optRtnWeighting;
+
     @Option(names = {"--batch_size", "--train_bs", "--bs"}, description = "Calibration batch size (default: recipe, 8).")
     Integer batchSize;
 
@@ -216,6 +221,7 @@ final class QuantizeFlags {
             throw new IllegalArgumentException("--disable_opt_rtn and --enable_opt_rtn contradict each other");
         }
         o.disableOptRtn = disableOptRtn ? Boolean.TRUE : enableOptRtn ? Boolean.FALSE : null;
+        o.optRtnWeighting = optRtnWeighting;
         o.batchSize = batchSize;
         o.seqlen = seqlen;
         o.nsamples = nsamples;

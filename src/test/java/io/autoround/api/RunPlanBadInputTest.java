@@ -65,6 +65,10 @@ class RunPlanBadInputTest {
         says(fails(o -> o.iters = -1), "iters");
         says(fails(o -> o.nblocks = 0), "nblocks must be >= 1");
         says(fails(o -> {
+            o.disableOptRtn = null;
+            o.optRtnWeighting = "hessian";
+        }), "opt_rtn_weighting", "'uniform' or 'imatrix'", "hessian");
+        says(fails(o -> {
             o.iters = 10;
             o.scheme = "MXINT4";
         }), "mx_int", "--iters 0");

@@ -63,6 +63,7 @@ final class OptionField {
         t.put("enable_quanted_input", bool((o, v) -> o.enableQuantedInput = v));
         t.put("enable_adam", bool((o, v) -> o.enableAdam = v));
         t.put("disable_opt_rtn", bool((o, v) -> o.disableOptRtn = v));
+        t.put("opt_rtn_weighting", str((o, v) -> o.optRtnWeighting = v));
         t.put("enable_deterministic_algorithms", bool((o, v) -> o.enableDeterministicAlgorithms = v));
         t.put("low_gpu_mem_usage", bool((o, v) -> o.lowGpuMemUsage = v));
         t.put("batch_size", integer(1, 4096, (o, v) -> o.batchSize = v));
