@@ -24,5 +24,6 @@ mkdir -p "$OUT"
 for s in "${SCHEMES[@]}"; do
   run "$s-rtn" --scheme "$s" --iters 0 --disable_opt_rtn
   run "$s-opt-rtn" --scheme "$s" --iters 0
+  run "$s-opt-rtn-imatrix" --scheme "$s" --iters 0 --opt_rtn_weighting imatrix
   run "$s-signround-200" --scheme "$s" --iters 200
 done
