@@ -199,7 +199,8 @@ final class BlockwisePass {
     private SignRoundSettings settings() {
         QuantizeOptions o = plan.options();
         return new SignRoundSettings(o.itersOrDefault(), o.lr, o.minmaxLr, o.momentum, o.batchSizeOrDefault(),
-                o.gradientAccumulateStepsOrDefault(), o.enableMinmaxTuning, o.notUseBestMse, o.dynamicMaxGap, o.seed);
+                o.gradientAccumulateStepsOrDefault(), o.enableMinmaxTuning, o.notUseBestMse, o.dynamicMaxGap, o.seed,
+                o.enableAdam);
     }
 
     /** Installs observers that sum x^2 per input column of each quantized layer (the imatrix of opt-RTN). */

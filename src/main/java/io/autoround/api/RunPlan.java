@@ -84,17 +84,14 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         if (o.nblocks < 1) {
             throw new IllegalArgumentException("nblocks must be >= 1, got " + o.nblocks);
         }
+        if (!(o.momentum >= 0) || Double.isInfinite(o.momentum)) {
+            throw new IllegalArgumentException("momentum must be a finite value >= 0, got " + o.momentum);
+        }
         if (o.enableAlgExt) {
             missing.add("enable_alg_ext (SignRoundV2)");
         }
-        if (o.enableAdam) {
-            missing.add("enable_adam");
-        }
         if (o.enableNormBiasTuning) {
             missing.add("enable_norm_bias_tuning");
-        }
-        if (o.momentum != 0) {
-            missing.add("momentum");
         }
         if (algorithm == Algorithm.SIGN_ROUND) {
             layerSchemes.values().stream().filter(s -> !s.keepsFullPrecision() && TunableDataType.of(s) == null)

@@ -17,8 +17,8 @@ import java.util.function.UnaryOperator;
 /**
  * SignRound for one block (reference-spec 1.6-1.10): every Linear gets a rounding offset V and min/max clipping
  * scales; each iteration samples a global batch, accumulates gradients of the masked output MSE over its
- * micro-batches, steps with signed gradient descent under a linearly decaying learning rate, and the parameters
- * of the best-loss iteration are kept.
+ * micro-batches, steps with signed gradient descent (optionally with momentum, or AdamW) under a linearly decaying
+ * learning rate, and the parameters of the best-loss iteration are kept.
  */
 public final class SignRoundBlockTuner {
     private final SignRoundSettings settings;
@@ -60,7 +60,8 @@ public final class SignRoundBlockTuner {
         // Parameters live where the block's weights live; cached activations may sit elsewhere (low_gpu_mem_usage
         // keeps them on the CPU) and are moved to the compute device one micro-batch at a time.
         NDManager manager = block.weight(block.linearNames().get(0)).getManager().newSubManager();
-        try (manager) {
+        // one optimizer per block: momentum buffers and Adam moments start fresh and are freed with the block
+        try (manager; BlockOptimizer optimizer = BlockOptimizer.create(settings, manager)) {
             List<LinearTuningParams> params = new ArrayList<>();
             Map<String, Float> nvGlobal = fusedNvGlobalScales(block, schemes);
             for (String name : block.linearNames()) {
@@ -90,7 +91,8 @@ public final class SignRoundBlockTuner {
             int iters = settings.iters();
             for (int it = 0; it < iters; it++) {
                 int[] idx = sampler.next();
-                double loss = accumulateGradients(block, params, inputQdq, inputs, targets, mask, idx, micro);
+                double loss = accumulateGradients(block, params, inputQdq, inputs, targets, mask, idx, micro,
+                        optimizer.lossScale());
                 boolean improved = loss < bestLoss;
                 if (improved) {
                     bestLoss = loss;
@@ -106,11 +108,11 @@ public final class SignRoundBlockTuner {
                 double decay = 1.0 - (double) it / iters;
                 for (LinearTuningParams p : params) {
                     int bits = p.scheme.bits();
-                    SignSgd.step(p.v, settings.lrFor(bits) * decay);
+                    optimizer.step(p.v, settings.lrFor(bits) * decay);
                     for (NDArray scale : new NDArray[] {p.minScale, p.maxScale, p.actMaxScale}) {
                         if (scale != null) {
-                            SignSgd.step(scale, settings.minmaxLrFor(bits) * decay);
-                            SignSgd.clampInPlace(scale, 0f, 1f);
+                            optimizer.step(scale, settings.minmaxLrFor(bits) * decay);
+                            BlockOptimizer.clampInPlace(scale, 0f, 1f);
                         }
                     }
                 }
@@ -146,7 +148,7 @@ public final class SignRoundBlockTuner {
     /** Forward + backward over the micro-batches of one global batch; returns the reference's logged loss. */
     private double accumulateGradients(TunableBlock block, List<LinearTuningParams> params,
             Map<String, UnaryOperator<NDArray>> inputQdq, NDArray inputs, NDArray targets, NDArray mask, int[] idx,
-            int micro) {
+            int micro, float lossScale) {
         double total = 0;
         double validTokens = 0;
         for (int start = 0; start < idx.length; start += micro) {
@@ -160,7 +162,7 @@ public final class SignRoundBlockTuner {
                 validTokens += m.sum().getFloat();
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray loss = maskedMse(block.forward(x, qdqWeights(params), inputQdq), y, m);
-                    gc.backward(loss.mul(1000f));
+                    gc.backward(loss.mul(lossScale));
                     total += loss.getFloat();
                 }
             }

@@ -1,29 +1,59 @@
 package io.autoround.tune;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
- * The reference's optimizer with its defaults: p -= lr * sign(grad) (momentum 0, no weight decay; other momentum
- * values are refused when the run is planned).
- * Gradients are zeroed after every step because DJL accumulates them across gradient collectors.
+ * The reference's SignSGD (reference-spec 1.8, dampening 0, no Nesterov, no weight decay): with momentum mu a
+ * buffer per tensor follows buf = g on its first step and buf = mu*buf + g afterwards, and p -= lr * sign(buf);
+ * with mu = 0 there is no buffer and p -= lr * sign(g).
  */
-final class SignSgd {
-    private SignSgd() {}
+final class SignSgd implements BlockOptimizer {
+    private final double momentum;
+    private final NDManager state;
+    private final Map<NDArray, NDArray> buffers = new IdentityHashMap<>();
 
-    /** One step on a parameter; returns nothing, updates {@code p} in place and zeroes its gradient. */
-    static void step(NDArray p, double lr) {
+    SignSgd(NDManager manager, double momentum) {
+        if (!(momentum >= 0) || Double.isInfinite(momentum)) {
+            throw new IllegalArgumentException("SignSGD momentum must be a finite value >= 0, got " + momentum);
+        }
+        this.momentum = momentum;
+        this.state = manager.newSubManager();
+    }
+
+    @Override
+    public float lossScale() {
+        return 1000f;
+    }
+
+    @Override
+    public void step(NDArray p, double lr) {
         try (NDArray g = p.getGradient()) {
-            try (NDArray delta = g.sign().muli((float) lr)) {
+            NDArray direction = momentum == 0 ? g : updatedBuffer(p, g);
+            try (NDArray delta = direction.sign().muli((float) lr)) {
                 p.subi(delta);
             }
-            g.subi(g);
+            BlockOptimizer.zeroGradient(g);
         }
     }
 
-    /** Clamps a parameter's data to [lo, hi] in place (the reference's minmax_scale_bound). */
-    static void clampInPlace(NDArray p, float lo, float hi) {
-        try (NDArray c = p.clip(lo, hi); NDArray diff = p.sub(c)) {
-            p.subi(diff);
+    private NDArray updatedBuffer(NDArray p, NDArray g) {
+        NDArray buf = buffers.get(p);
+        if (buf == null) {
+            buf = g.duplicate();
+            buf.attach(state);
+            buffers.put(p, buf);
+        } else {
+            buf.muli((float) momentum).addi(g);
         }
+        return buf;
+    }
+
+    @Override
+    public void close() {
+        buffers.clear();
+        state.close();
     }
 }
