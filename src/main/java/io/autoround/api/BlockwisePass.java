@@ -92,7 +92,7 @@ final class BlockwisePass {
                 Map<String, Float> actMaxScales = new HashMap<>();
                 if (plan.algorithm() == Algorithm.SIGN_ROUND && !names.isEmpty()) {
                     final int blockIndex = b;
-                    BlockTuningResult r = new SignRoundBlockTuner(settings()).tune(runner.tunable(blocks, names),
+                    BlockTuningResult r = new SignRoundBlockTuner(signRoundSettings(plan.options())).tune(runner.tunable(blocks, names),
                             schemes, activations.actMax(names, schemes), inputs, yFp, mask,
                             it -> listener.iteration(blockIndex, it, o.itersOrDefault()));
                     rtnLoss = r.rtnLoss();
@@ -196,8 +196,8 @@ final class BlockwisePass {
         return m;
     }
 
-    private SignRoundSettings settings() {
-        QuantizeOptions o = plan.options();
+    /** The tuner's hyper-parameters from the run's options. */
+    static SignRoundSettings signRoundSettings(QuantizeOptions o) {
         return new SignRoundSettings(o.itersOrDefault(), o.lr, o.minmaxLr, o.momentum, o.batchSizeOrDefault(),
                 o.gradientAccumulateStepsOrDefault(), o.enableMinmaxTuning, o.notUseBestMse, o.dynamicMaxGap, o.seed,
                 o.enableAdam);

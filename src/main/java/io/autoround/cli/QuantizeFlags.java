@@ -78,7 +78,8 @@ final class QuantizeFlags {
     @Option(names = "--minmax_lr", description = "Learning rate of the clipping scales (default = lr).")
     Double minmaxLr;
 
-    @Option(names = "--momentum", defaultValue = "0.0", description = "SignSGD momentum (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", defaultValue = "0.0",
+            description = "SignSGD momentum, ignored with --enable_adam (default: ${DEFAULT-VALUE}).")
     double momentum;
 
     @Option(names = "--nblocks", defaultValue = "1", description = "Blocks tuned together (default: ${DEFAULT-VALUE}).")
@@ -111,7 +112,8 @@ final class QuantizeFlags {
     @Option(names = "--enable_quanted_input", hidden = true)
     boolean enableQuantedInput;
 
-    @Option(names = "--enable_adam", description = "Use AdamW instead of SignSGD.")
+    @Option(names = "--enable_adam",
+            description = "Tune with AdamW instead of SignSGD (usually worse, per the reference).")
     boolean enableAdam;
 
     @Option(names = "--disable_opt_rtn", description = "With --iters 0: pure round-to-nearest.")

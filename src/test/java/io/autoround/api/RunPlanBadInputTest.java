@@ -49,6 +49,11 @@ class RunPlanBadInputTest {
     }
 
     @Test
+    void negativeMomentum() {
+        says(fails(o -> o.momentum = -0.5), "momentum", "-0.5");
+    }
+
+    @Test
     void bitsOutOfRangeAndImpossibleGroups() {
         says(fails(o -> o.bits = 1), "bits");
         says(fails(o -> o.bits = 9), "bits");

@@ -1,10 +1,11 @@
 package io.autoround.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autoround.testutil.SharedData;
+import io.autoround.tune.SignRoundSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -14,11 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SignRound's optimizer options end to end on the real stories260K model (CI-sized): with {@code enable_adam}
- * (AdamW) and with {@code momentum 0.9} every block's tuned loss is below its round-to-nearest loss, and each option
- * reaches the tuner (its block losses differ from plain sign-SGD's on the same data and seed).
+ * (AdamW) and with {@code momentum 0.9} every block's tuned loss is below its round-to-nearest loss; both options
+ * reach the tuner's settings.
  */
 class SignRoundOptimizerStoriesTest {
-    private static final int ITERS = 20;
+    private static final int ITERS = 10;
 
     @TempDir
     Path tmp;
@@ -28,16 +29,19 @@ class SignRoundOptimizerStoriesTest {
         o.model = SharedData.model("stories260k-hf").toString();
         o.scheme = "W2A16G32";
         o.iters = ITERS;
-        o.nsamples = 16;
-        o.seqlen = 128;
+        o.nsamples = 8;
+        o.seqlen = 64;
         o.batchSize = 8;
         o.dataset = SharedData.text("tinystories_train_sample.txt").toString();
         o.outputDir = tmp.resolve(out).toString();
         return o;
     }
 
-    private static List<BlockReport> tunedBlocks(QuantizeOptions o, String label) {
+    private static void tunedBlocks(QuantizeOptions o, String label) {
+        long t0 = System.nanoTime();
         QuantizationReport r = new AutoRound(o, new PrintStream(new ByteArrayOutputStream())).quantizeAndSave();
+        System.out.printf("%s: %.1f s total, blocks %.1f s%n", label, (System.nanoTime() - t0) / 1e9,
+                r.blocks().stream().mapToDouble(BlockReport::seconds).sum());
         assertEquals(Algorithm.SIGN_ROUND, r.algorithm());
         List<BlockReport> blocks = r.blocks();
         assertEquals(5, blocks.size());
@@ -46,24 +50,32 @@ class SignRoundOptimizerStoriesTest {
             assertTrue(b.tunedLoss() < b.rtnLoss(), label + " " + b.name() + ": tuned " + b.tunedLoss()
                     + " vs RTN " + b.rtnLoss());
         }
-        return blocks;
     }
 
     @Test
-    void adamAndMomentumTuneEveryBlockBelowRoundToNearest() {
-        List<BlockReport> sign = tunedBlocks(options("sign"), "sign-SGD");
-
+    void adamTunesEveryBlockBelowRoundToNearest() {
         QuantizeOptions adam = options("adam");
         adam.enableAdam = true;
-        List<BlockReport> adamBlocks = tunedBlocks(adam, "AdamW");
+        tunedBlocks(adam, "AdamW");
+    }
 
+    @Test
+    void momentumTunesEveryBlockBelowRoundToNearest() {
         QuantizeOptions momentum = options("momentum");
         momentum.momentum = 0.9;
-        List<BlockReport> momentumBlocks = tunedBlocks(momentum, "momentum 0.9");
+        tunedBlocks(momentum, "momentum 0.9");
+    }
 
-        // block 0 sees the same inputs in all three runs, so a different loss means a different optimizer ran
-        assertEquals(sign.get(0).rtnLoss(), adamBlocks.get(0).rtnLoss(), 1e-12);
-        assertNotEquals(sign.get(0).tunedLoss(), adamBlocks.get(0).tunedLoss());
-        assertNotEquals(sign.get(0).tunedLoss(), momentumBlocks.get(0).tunedLoss());
+    @Test
+    void theOptionsReachTheTunerSettings() {
+        QuantizeOptions o = options("unused");
+        assertFalse(BlockwisePass.signRoundSettings(o).enableAdam());
+        assertEquals(0.0, BlockwisePass.signRoundSettings(o).momentum());
+        o.enableAdam = true;
+        o.momentum = 0.9;
+        SignRoundSettings s = BlockwisePass.signRoundSettings(o);
+        assertTrue(s.enableAdam());
+        assertEquals(0.9, s.momentum());
+        assertEquals(1.0 / ITERS, s.lrFor(2), 1e-15, "AdamRound keeps the reference's 1/iters default lr");
     }
 }
