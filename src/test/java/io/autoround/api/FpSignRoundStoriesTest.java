@@ -30,14 +30,7 @@ class FpSignRoundStoriesTest {
     Path tmp;
 
     private static QuantizeOptions options(String scheme, int iters) {
-        QuantizeOptions o = new QuantizeOptions();
-        o.model = SharedData.model("stories260k-hf").toString();
-        o.scheme = scheme;
-        o.iters = iters;
-        o.nsamples = 8;
-        o.seqlen = 64;
-        o.batchSize = 8;
-        o.dataset = SharedData.text("tinystories_train_sample.txt").toString();
+        QuantizeOptions o = StoriesRuns.options(scheme, iters, 8, 64, null);
         o.enableDeterministicAlgorithms = true;
         return o;
     }

@@ -33,16 +33,9 @@ class OptRtnWeightingTest {
     Path tmp;
 
     private String run(String weighting, String out) {
-        QuantizeOptions o = new QuantizeOptions();
-        o.model = SharedData.model("stories260k-hf").toString();
-        o.scheme = "W4A16";
+        QuantizeOptions o = StoriesRuns.options("W4A16", 0, 16, 64, tmp.resolve(out));
         o.groupSize = 32;
-        o.iters = 0;
         o.optRtnWeighting = weighting;
-        o.nsamples = 16;
-        o.seqlen = 64;
-        o.dataset = SharedData.text("tinystories_train_sample.txt").toString();
-        o.outputDir = tmp.resolve(out).toString();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         QuantizationReport r = new AutoRound(o, new PrintStream(log, true, StandardCharsets.UTF_8)).quantizeAndSave();
         assertEquals(Algorithm.OPT_RTN, r.algorithm());

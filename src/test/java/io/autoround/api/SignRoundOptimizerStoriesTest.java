@@ -25,16 +25,7 @@ class SignRoundOptimizerStoriesTest {
     Path tmp;
 
     private QuantizeOptions options(String out) {
-        QuantizeOptions o = new QuantizeOptions();
-        o.model = SharedData.model("stories260k-hf").toString();
-        o.scheme = "W2A16G32";
-        o.iters = ITERS;
-        o.nsamples = 8;
-        o.seqlen = 64;
-        o.batchSize = 8;
-        o.dataset = SharedData.text("tinystories_train_sample.txt").toString();
-        o.outputDir = tmp.resolve(out).toString();
-        return o;
+        return StoriesRuns.options("W2A16G32", ITERS, 8, 64, tmp.resolve(out));
     }
 
     private static void tunedBlocks(QuantizeOptions o, String label) {

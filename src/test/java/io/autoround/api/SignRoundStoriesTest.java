@@ -28,16 +28,8 @@ class SignRoundStoriesTest {
     Path tmp;
 
     private QuantizeOptions options(String out, int iters) {
-        QuantizeOptions o = new QuantizeOptions();
-        o.model = SharedData.model("stories260k-hf").toString();
-        o.scheme = "W2A16G32";
-        o.iters = iters;
-        o.nsamples = 32;
-        o.seqlen = 128;
-        o.batchSize = 8;
-        o.dataset = SharedData.text("tinystories_train_sample.txt").toString();
+        QuantizeOptions o = StoriesRuns.options("W2A16G32", iters, 32, 128, tmp.resolve(out));
         o.enableDeterministicAlgorithms = true;
-        o.outputDir = tmp.resolve(out).toString();
         return o;
     }
 
