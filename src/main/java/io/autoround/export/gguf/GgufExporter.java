@@ -47,6 +47,10 @@ public final class GgufExporter implements Exporter {
         }
         try (SafetensorsCheckpoint source = SafetensorsCheckpoint.open(plan.sourceModelDir())) {
             for (String layer : plan.quantizedLayers()) {
+                if (layer.equals("lm_head")) {
+                    throw new UnsupportedSchemeException(name() + ": lm_head is written as GGUF "
+                            + type.outputType() + " by the exporter; do not quantize it with the scheme (quant_lm_head)");
+                }
                 QuantScheme s = plan.schemeOf(layer);
                 if (s.bits() != expected.bits() || s.groupSize() != expected.groupSize() || s.sym() != expected.sym()
                         || !s.dataType().equals(expected.dataType())) {
