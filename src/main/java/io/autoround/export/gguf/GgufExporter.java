@@ -12,7 +12,7 @@ import io.autoround.quant.scheme.SchemeResolver;
 import java.util.Map;
 
 /**
- * The {@code gguf:q4_0|q5_0|q8_0} formats: one GGUF v3 file {@code <output folder>/<model>-<TYPE>.gguf} with
+ * The {@code gguf:q4_0|q4_1|q5_0|q5_1|q8_0} formats: one GGUF v3 file {@code <output folder>/<model>-<TYPE>.gguf} with
  * llama.cpp's metadata, vocabulary and tensor names (reference-spec 3.7). The model name is the output folder's
  * name without its {@code -gguf} suffix.
  */
@@ -35,10 +35,6 @@ public final class GgufExporter implements Exporter {
 
     @Override
     public void validate(ExportPlan plan) {
-        if (GgmlBlockCodec.hasMin(type.baseType())) {
-            throw new UnsupportedOperationException("format " + name() + " is not implemented yet (asymmetric GGUF "
-                    + "types need float zero points); implemented GGUF formats: gguf:q4_0, gguf:q5_0, gguf:q8_0");
-        }
         ModelConfig config = ModelConfig.load(plan.sourceModelDir());
         GgufArchitecture.of(config);
         QuantScheme expected = SchemeResolver.resolve(type.preset(), Map.of());

@@ -1,5 +1,6 @@
 package io.autoround.export.gguf;
 
+import io.autoround.quant.FloatZeroPointQuantizer;
 import io.autoround.quant.Precision;
 import io.autoround.quant.QuantOptions;
 import io.autoround.quant.QuantScheme;
@@ -9,7 +10,7 @@ import io.autoround.quant.WeightQuantizer;
 /**
  * Turns a quantized Linear ({@link QuantizedWeight}) into legacy ggml blocks without re-rounding: the codes are
  * the block levels and the fp16 group scales are the block {@code d}, so the file dequantizes to exactly the
- * weights the quantizer produced. Tensors that reach the exporter unquantized but are quantized in GGUF
+ * weights the quantizer produced (Q4_1/Q5_1 take the per-group float minimums as {@code m}). Tensors that reach the exporter unquantized but are quantized in GGUF
  * (embeddings, the output head) are quantized here with plain RTN of the target type, as the reference does at
  * pack time for tensors without stored scales.
  */
@@ -29,7 +30,8 @@ public final class GgufLayerPacker {
     /** The scheme a tensor of type {@code t} is quantized with (group 32; sym for _0, asym for _1). */
     public static QuantScheme schemeOf(GgmlType t) {
         if (GgmlBlockCodec.hasMin(t)) {
-            throw new UnsupportedOperationException("GGUF " + t + " (asymmetric, float zero point) is not implemented yet");
+            return new QuantScheme(bits(t), GgmlBlockCodec.QK, false, FloatZeroPointQuantizer.DATA_TYPE, 16,
+                    GgmlBlockCodec.QK, false, "float", true, null, null);
         }
         return QuantScheme.weightOnlyInt(bits(t), GgmlBlockCodec.QK, true);
     }
@@ -43,13 +45,15 @@ public final class GgufLayerPacker {
         check(w, t);
         int[] codes = w.codes();
         float[] scales = w.scales();
+        float[] mins = GgmlBlockCodec.hasMin(t) ? w.mins() : null;
         int groups = w.cols() / GgmlBlockCodec.QK;
         if (rowSource != null) {
             codes = RopeRowPermutation.apply(codes, w.cols(), rowSource);
             scales = RopeRowPermutation.apply(scales, groups, rowSource);
+            mins = mins == null ? null : RopeRowPermutation.apply(mins, groups, rowSource);
         }
         try {
-            return GgmlBlockCodec.pack(t, codes, scales, null);
+            return GgmlBlockCodec.pack(t, codes, scales, mins);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(w.name() + ": " + e.getMessage(), e);
         }
@@ -62,15 +66,19 @@ public final class GgufLayerPacker {
 
     private static void check(QuantizedWeight w, GgmlType t) {
         QuantScheme s = w.scheme();
+        QuantScheme needed = schemeOf(t);
         String problem = null;
-        if (!"int".equals(s.dataType()) || !s.sym()) {
-            problem = "data type " + s.dataType() + (s.sym() ? " sym" : " asym") + " (needs symmetric int)";
+        if (!needed.dataType().equals(s.dataType()) || needed.sym() != s.sym()) {
+            problem = "data type " + s.dataType() + (s.sym() ? " sym" : " asym") + " (needs " + needed.dataType()
+                    + (needed.sym() ? " sym" : " asym") + ")";
+        } else if (GgmlBlockCodec.hasMin(t) && w.mins() == null) {
+            problem = "no per-group float minimums";
         } else if (s.bits() != bits(t)) {
             problem = s.bits() + " bits (needs " + bits(t) + ")";
         } else if (s.groupSize() != GgmlBlockCodec.QK || w.cols() % GgmlBlockCodec.QK != 0) {
             problem = "group size " + s.groupSize() + " with " + w.cols() + " input channels (needs group 32 and a"
                     + " multiple of 32 channels)";
-        } else if (w.zeros() != null) {
+        } else if (!GgmlBlockCodec.hasMin(t) && w.zeros() != null) {
             for (int z : w.zeros()) {
                 if (z != GgmlBlockCodec.offset(t)) {
                     problem = "zero point " + z + " (needs " + GgmlBlockCodec.offset(t) + ")";

@@ -119,6 +119,40 @@ class GgufExportQwen3Test {
     }
 
     @Test
+    void q5_1FileHoldsFloatMinimumsAndMatchesTheFakeQuantizedWeights() {
+        QuantizeOptions o = options("gguf:q5_1");
+        AutoRound ar = new AutoRound(o, new PrintStream(new ByteArrayOutputStream()));
+        QuantizedModel q = ar.quantize();
+        assertEquals("GGUF:Q5_1", q.plan().presetName());
+        ar.save(q, tmp.resolve("out"), List.of("gguf:q5_1"), true);
+        Path file = tmp.resolve("out/tiny-qwen3-12m-gguf/tiny-qwen3-12m-Q5_1.gguf");
+        try (GgufReader r = GgufReader.open(file); SafetensorsCheckpoint src = SafetensorsCheckpoint.open(MODEL)) {
+            assertEquals(9L, r.get("general.file_type").orElseThrow().asLong());
+            for (QuantizedWeight w : q.weights()) {
+                GgufTensorInfo t = r.tensor(new GgufArchitecture("qwen3", false).tensorName(w.name() + ".weight"));
+                assertEquals(GgmlType.Q5_1, t.type(), w.name());
+                float[] expected = new float[w.codes().length];
+                for (int i = 0; i < expected.length; i++) {
+                    int g = (i / w.cols()) * w.groupsPerRow() + (i % w.cols()) / 32;
+                    expected[i] = w.codes()[i] * w.scales()[g] + w.mins()[g];
+                }
+                float[] got = r.dequantize(t);
+                assertArrayEquals(expected, got, w.name());
+                // Within half a step of the bf16 source, except where the fp16 scale/min rounding clamps.
+                float[] x = src.readFloats(w.name() + ".weight");
+                int far = 0;
+                for (int i = 0; i < x.length; i++) {
+                    int g = (i / w.cols()) * w.groupsPerRow() + (i % w.cols()) / 32;
+                    if (Math.abs(x[i] - got[i]) > 0.5f * w.scales()[g] * 1.01f + 1e-6f) {
+                        far++;
+                    }
+                }
+                assertTrue(far <= x.length / 1000, w.name() + ": " + far + " elements beyond half a step");
+            }
+        }
+    }
+
+    @Test
     void kQuantsAndUnsupportedInputsFailBeforeWork() {
         RuntimeException e = assertThrows(RuntimeException.class, () -> new AutoRound(options("gguf:q4_k_m"),
                 new PrintStream(new ByteArrayOutputStream())).quantizeAndSave());
