@@ -23,10 +23,6 @@ public final class GgufReader implements AutoCloseable {
     private final Path file;
     private final Arena arena;
     private final MemorySegment seg;
-    private final int version;
-    private final Map<String, GgufValue> metadata;
-    private final List<GgufTensorInfo> tensors;
-    private final long dataStart;
 
     private GgufReader(Path file) {
         this.file = file;
@@ -37,7 +33,24 @@ public final class GgufReader implements AutoCloseable {
             arena.close();
             throw new UncheckedIOException("cannot read GGUF file " + file + ": " + e.getMessage(), e);
         }
-        LittleEndianInput in = new LittleEndianInput(seg, file.toString());
+        try {
+            LittleEndianInput in = new LittleEndianInput(seg, file.toString());
+            parseHeader(in);
+        } catch (RuntimeException e) {
+            if (arena.scope().isAlive()) {
+                arena.close();
+            }
+            throw e instanceof GgufFormatException || !(e instanceof IllegalArgumentException) ? e
+                    : new GgufFormatException(file + ": " + e.getMessage());
+        }
+    }
+
+    private int version;
+    private Map<String, GgufValue> metadata;
+    private List<GgufTensorInfo> tensors;
+    private long dataStart;
+
+    private void parseHeader(LittleEndianInput in) {
         int magic = in.u32();
         if (magic != GgufWriter.MAGIC) {
             throw fail("not a GGUF file (magic 0x" + Integer.toHexString(magic) + ")");
@@ -68,7 +81,14 @@ public final class GgufReader implements AutoCloseable {
             for (int d = 0; d < nDims; d++) {
                 dims[d] = in.u64();
             }
-            infos.add(new GgufTensorInfo(name, dims, GgmlType.ofId(in.u32()), in.u64()));
+            int typeId = in.u32();
+            GgmlType type;
+            try {
+                type = GgmlType.ofId(typeId);
+            } catch (GgufFormatException e) {
+                throw fail("tensor " + name + ": " + e.getMessage());
+            }
+            infos.add(new GgufTensorInfo(name, dims, type, in.u64()));
         }
         tensors = List.copyOf(infos);
         long align = alignment();
@@ -87,7 +107,6 @@ public final class GgufReader implements AutoCloseable {
     }
 
     private GgufFormatException fail(String message) {
-        arena.close();
         return new GgufFormatException(file + ": " + message);
     }
 

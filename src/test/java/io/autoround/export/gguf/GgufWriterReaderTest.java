@@ -119,5 +119,24 @@ class GgufWriterReaderTest {
         Files.write(truncated, Arrays.copyOf(all, all.length - 20));
         e = assertThrows(GgufFormatException.class, () -> GgufReader.open(truncated));
         assertTrue(e.getMessage().contains("t.gguf") && e.getMessage().contains("past the end"), e.getMessage());
+        // A k-quant tensor (ggml type 12, Q4_K) is named with the file and the tensor.
+        byte[] kq = all.clone();
+        int typePos = indexOf(kq, "t".getBytes()) + 1 + 4 + 8;
+        kq[typePos] = 12;
+        Path kFile = tmp.resolve("k.gguf");
+        Files.write(kFile, kq);
+        e = assertThrows(GgufFormatException.class, () -> GgufReader.open(kFile));
+        assertTrue(e.getMessage().contains("k.gguf") && e.getMessage().contains("tensor t")
+                && e.getMessage().contains("type 12"), e.getMessage());
+    }
+
+    /** Position of the tensor-info name "t" (length prefix 1) after the metadata. */
+    private static int indexOf(byte[] data, byte[] name) {
+        for (int i = data.length - 1 - 8; i >= 0; i--) {
+            if (data[i] == 1 && data[i + 1] == 0 && data[i + 7] == 0 && data[i + 8] == name[0]) {
+                return i + 8;
+            }
+        }
+        throw new AssertionError("tensor info not found");
     }
 }
