@@ -50,10 +50,7 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         }
         List<LayerPlan> layers = LayerConfigResolver.resolve(shapes(arch), Architecture.LM_HEAD,
                 List.of(Architecture.EMBEDDINGS), arch.tiedLmHead(), scheme, o.layerConfig, o.quantLmHead,
-                ignoreLayers(o, arch));
-        if (SchemePresets.isGguf(preset)) {
-            layers = keepIndivisibleLayersFullPrecision(arch, layers);
-        }
+                ignoreLayers(o, arch), SchemePresets.isGguf(preset));
         Map<String, QuantScheme> layerSchemes = new LinkedHashMap<>();
         for (LayerPlan p : layers) {
             if (!p.name().equals(Architecture.EMBEDDINGS)) {
@@ -103,23 +100,6 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                     + " (which implies " + implied + ")");
         }
         return implied;
-    }
-
-    /** GGUF stores 32-element blocks: layers whose input width is not a multiple stay 16-bit (BF16 in the file). */
-    private static List<LayerPlan> keepIndivisibleLayersFullPrecision(Architecture arch, List<LayerPlan> layers) {
-        Map<String, Integer> inFeatures = new LinkedHashMap<>();
-        shapes(arch).forEach(s -> inFeatures.put(s.name(), s.inFeatures()));
-        List<LayerPlan> out = new ArrayList<>();
-        for (LayerPlan p : layers) {
-            Integer in = inFeatures.get(p.name());
-            if (p.quantized() && p.scheme().groupSize() > 0 && in != null && in % p.scheme().groupSize() != 0) {
-                out.add(new LayerPlan(p.name(), null, "GGUF: " + in + " input channels are not a multiple of "
-                        + p.scheme().groupSize() + ", kept in BF16", p.fixedByUser(), p.inBlock()));
-            } else {
-                out.add(p);
-            }
-        }
-        return out;
     }
 
     /** Options of the reference this port does not implement yet fail before any work, naming the option. */

@@ -18,7 +18,8 @@ import java.util.Map;
  * style), as llama.cpp's {@code _set_vocab_gpt2}: {@code model = "gpt2"}, the pre-tokenizer name, one token per id
  * up to the config's vocab size (missing ids become {@code [PAD<id>]} of type UNUSED), token types (NORMAL, CONTROL
  * for special added tokens, USER_DEFINED for other added tokens), merges as {@code "a b"}, and the special token
- * ids and flags of {@code tokenizer_config.json}. Other tokenizers fail naming the model folder.
+ * ids and flags of {@code tokenizer_config.json}. Llama-family models with a SentencePiece {@code tokenizer.model}
+ * get llama.cpp's {@code "llama"} vocabulary instead. Other tokenizers fail naming the model folder.
  */
 public final class GgufVocabulary {
     /** llama.cpp token types. */
@@ -38,12 +39,16 @@ public final class GgufVocabulary {
      *     output; this port takes the architecture's, e.g. {@code qwen2})
      */
     public static void write(GgufWriter w, Path modelDir, ModelConfig config, String preTokenizer) {
+        if (preTokenizer.equals("default") && Files.isRegularFile(modelDir.resolve("tokenizer.model"))) {
+            writeSentencePiece(w, modelDir, config);
+            return;
+        }
         JsonNode tok = read(modelDir.resolve("tokenizer.json"));
         JsonNode model = tok.path("model");
         if (!"BPE".equals(model.path("type").asText()) || model.path("byte_fallback").asBoolean(false)) {
             throw new UnsupportedOperationException("GGUF export: the tokenizer in " + modelDir + " is not a byte-level"
                     + " BPE (model type " + model.path("type").asText("?") + (model.path("byte_fallback").asBoolean(false)
-                    ? ", byte_fallback" : "") + "); SentencePiece-style vocabularies are not implemented yet");
+                    ? ", byte_fallback" : "") + "); a SentencePiece vocabulary needs tokenizer.model");
         }
         int vocabSize = Math.max(config.vocabSize(), maxId(model.path("vocab"), tok.path("added_tokens")) + 1);
         String[] tokens = new String[vocabSize];
@@ -77,6 +82,33 @@ public final class GgufVocabulary {
         w.put("tokenizer.ggml.tokens", GgufValue.array(GgufValueType.STRING, tokenList));
         w.put("tokenizer.ggml.token_type", GgufValue.array(GgufValueType.INT32, typeList));
         w.put("tokenizer.ggml.merges", GgufValue.array(GgufValueType.STRING, merges));
+        writeSpecialTokens(w, modelDir, config, ids);
+    }
+
+    /**
+     * llama.cpp's {@code _set_vocab_sentencepiece} (llama-family models with a {@code tokenizer.model}):
+     * {@code model = "llama"}, pieces, scores and piece types; ids beyond the model are {@code [PAD<id>]} UNUSED
+     * with score -10000.
+     */
+    private static void writeSentencePiece(GgufWriter w, Path modelDir, ModelConfig config) {
+        List<SentencePieceModel.Piece> pieces = SentencePieceModel.read(modelDir.resolve("tokenizer.model")).pieces();
+        int vocabSize = Math.max(config.vocabSize(), pieces.size());
+        List<String> tokens = new ArrayList<>(vocabSize);
+        List<Float> scores = new ArrayList<>(vocabSize);
+        List<Long> types = new ArrayList<>(vocabSize);
+        Map<String, Integer> ids = new HashMap<>();
+        for (int i = 0; i < vocabSize; i++) {
+            SentencePieceModel.Piece p = i < pieces.size() ? pieces.get(i) : null;
+            tokens.add(p == null ? "[PAD" + i + "]" : p.text());
+            scores.add(p == null ? -10000f : p.score());
+            types.add((long) (p == null ? UNUSED : p.type()));
+            ids.putIfAbsent(tokens.get(i), i);
+        }
+        w.put("tokenizer.ggml.model", GgufValue.string("llama"));
+        w.put("tokenizer.ggml.pre", GgufValue.string("default"));
+        w.put("tokenizer.ggml.tokens", GgufValue.array(GgufValueType.STRING, tokens));
+        w.put("tokenizer.ggml.scores", GgufValue.array(GgufValueType.FLOAT32, scores));
+        w.put("tokenizer.ggml.token_type", GgufValue.array(GgufValueType.INT32, types));
         writeSpecialTokens(w, modelDir, config, ids);
     }
 
