@@ -50,7 +50,7 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         }
         List<LayerPlan> layers = LayerConfigResolver.resolve(shapes(arch), Architecture.LM_HEAD,
                 List.of(Architecture.EMBEDDINGS), arch.tiedLmHead(), scheme, o.layerConfig, o.quantLmHead,
-                ignoreLayers(o, arch), SchemePresets.isGguf(preset));
+                ignoreLayers(o, arch), writesGguf(o));
         Map<String, QuantScheme> layerSchemes = new LinkedHashMap<>();
         for (LayerPlan p : layers) {
             if (!p.name().equals(Architecture.EMBEDDINGS)) {
@@ -100,6 +100,11 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                     + " (which implies " + implied + ")");
         }
         return implied;
+    }
+
+    /** True when the run writes a GGUF file (its shape rule then applies: only in_features must split into blocks). */
+    private static boolean writesGguf(QuantizeOptions o) {
+        return o.formats != null && o.formats.stream().anyMatch(f -> f.strip().toLowerCase(java.util.Locale.ROOT).startsWith("gguf:"));
     }
 
     /** Options of the reference this port does not implement yet fail before any work, naming the option. */
