@@ -41,7 +41,7 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
     public static RunPlan resolve(QuantizeOptions o, Path modelDir, String modelName) {
         ModelConfig config = ModelConfig.load(modelDir);
         Architecture arch = ArchitectureRegistry.forConfig(config);
-        String preset = SchemePresets.canonicalName(o.scheme);
+        String preset = SchemePresets.canonicalName(ggufPreset(o));
         QuantScheme scheme = SchemeResolver.resolve(preset, schemeOverrides(o));
         SchemeResolver.validate(scheme);
         int iters = o.itersOrDefault();
@@ -50,7 +50,7 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         }
         List<LayerPlan> layers = LayerConfigResolver.resolve(shapes(arch), Architecture.LM_HEAD,
                 List.of(Architecture.EMBEDDINGS), arch.tiedLmHead(), scheme, o.layerConfig, o.quantLmHead,
-                ignoreLayers(o, arch));
+                ignoreLayers(o, arch), writesGguf(o));
         Map<String, QuantScheme> layerSchemes = new LinkedHashMap<>();
         for (LayerPlan p : layers) {
             if (!p.name().equals(Architecture.EMBEDDINGS)) {
@@ -76,6 +76,35 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                 algorithm, modelFree, precision, targets);
         plan.validateTargets();
         return plan;
+    }
+
+    /**
+     * The scheme of the run: a {@code gguf:<type>} format implies the {@code GGUF:<TYPE>} preset (replacing a
+     * non-GGUF scheme); a different GGUF scheme, or a GGUF format mixed with other formats, is refused.
+     */
+    private static String ggufPreset(QuantizeOptions o) {
+        if (o.formats == null) {
+            return o.scheme;
+        }
+        List<String> gguf = o.formats.stream().filter(f -> f.strip().toLowerCase(java.util.Locale.ROOT).startsWith("gguf")).toList();
+        if (gguf.isEmpty()) {
+            return o.scheme;
+        }
+        if (o.formats.size() > 1) {
+            throw new IllegalArgumentException("a GGUF format cannot be combined with other formats: " + o.formats);
+        }
+        ExporterRegistry.get(gguf.get(0)); // unknown or not yet implemented GGUF formats fail here
+        String implied = SchemePresets.canonicalName(gguf.get(0).strip().replaceFirst("(?i)^gguf:", "GGUF:"));
+        if (o.scheme != null && SchemePresets.isGguf(o.scheme) && !SchemePresets.canonicalName(o.scheme).equals(implied)) {
+            throw new IllegalArgumentException("scheme " + o.scheme + " does not match format " + gguf.get(0)
+                    + " (which implies " + implied + ")");
+        }
+        return implied;
+    }
+
+    /** True when the run writes a GGUF file (its shape rule then applies: only in_features must split into blocks). */
+    private static boolean writesGguf(QuantizeOptions o) {
+        return o.formats != null && o.formats.stream().anyMatch(f -> f.strip().toLowerCase(java.util.Locale.ROOT).startsWith("gguf:"));
     }
 
     /** Options of the reference this port does not implement yet fail before any work, naming the option. */

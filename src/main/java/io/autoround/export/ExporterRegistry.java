@@ -1,5 +1,8 @@
 package io.autoround.export;
 
+import io.autoround.export.gguf.GgufExporter;
+import io.autoround.export.gguf.GgufFileType;
+import io.autoround.quant.scheme.SchemePresets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,9 @@ public final class ExporterRegistry {
         EXPORTERS.put("auto_gptq", AutoGptqExporter::new);
         EXPORTERS.put("auto_awq", AutoAwqExporter::new);
         EXPORTERS.put("llm_compressor", LlmCompressorExporter::new);
+        for (GgufFileType t : GgufFileType.all()) {
+            EXPORTERS.put(t.format(), () -> new GgufExporter(t));
+        }
     }
 
     private ExporterRegistry() {}
@@ -33,6 +39,11 @@ public final class ExporterRegistry {
     public static Exporter get(String format) {
         String key = format == null ? DEFAULT_FORMAT : format.trim().toLowerCase(java.util.Locale.ROOT);
         Supplier<Exporter> s = EXPORTERS.get(key);
+        if (s == null && key.startsWith("gguf:") && SchemePresets.isPreset("GGUF:" + key.substring(5))) {
+            throw new UnsupportedOperationException("format '" + format + "' is not implemented yet (GGUF k-quants);"
+                    + " implemented GGUF formats: " + String.join(", ", GgufFileType.all().stream()
+                    .map(GgufFileType::format).toList()));
+        }
         if (s == null) {
             throw new IllegalArgumentException("unknown export format '" + format + "'; supported formats: "
                     + String.join(", ", names()));

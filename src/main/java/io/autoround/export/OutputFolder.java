@@ -12,13 +12,13 @@ import java.util.stream.Stream;
  * A temporary sibling folder that becomes the output folder only on {@link #commit()}, so a failed export
  * leaves nothing behind. An existing non-empty output folder is refused unless overwriting is requested.
  */
-final class OutputFolder {
+public final class OutputFolder {
     private final Path target;
     private final Path temp;
     private final boolean overwrite;
     private boolean done;
 
-    OutputFolder(Path target, boolean overwrite) {
+    public OutputFolder(Path target, boolean overwrite) {
         this.target = target.toAbsolutePath().normalize();
         this.overwrite = overwrite;
         checkTarget();
@@ -54,12 +54,12 @@ final class OutputFolder {
     }
 
     /** The folder to write into. */
-    Path temp() {
+    public Path temp() {
         return temp;
     }
 
     /** Moves the temporary folder into place (replacing the old output when overwriting). */
-    Path commit() {
+    public Path commit() {
         checkTarget();
         try {
             Path backup = null;
@@ -79,7 +79,7 @@ final class OutputFolder {
     }
 
     /** Deletes the temporary folder (no-op after commit). */
-    void discard() {
+    public void discard() {
         if (!done) {
             done = true;
             deleteTree(temp);

@@ -14,6 +14,8 @@ package io.autoround.quant;
  *   <li>{@code nv_fp}: codes are E2M1 bit patterns; scales are the E4M3 block scale values (as floats);
  *       {@code globalScale} is the fp32 global scale; value = decode(code) * scale / globalScale.</li>
  *   <li>{@code fp} (FP8 weight-only): codes are E4M3 bytes; scales are fp32 per tensor or per row.</li>
+ *   <li>{@code int_asym_float_zp} (GGUF Q4_1/Q5_1): codes in [0, 2^bits); scales and {@code mins} are fp16 values;
+ *       zeros is null; value = code * scale + min.</li>
  * </ul>
  * Here {@code groups = scheme.groupsPerRow(cols)} (1 for per-row and per-tensor; per-tensor has a single scale).
  *
@@ -25,9 +27,16 @@ package io.autoround.quant;
  * @param scales group scales
  * @param zeros group zero points (int family), or null
  * @param globalScale NVFP4 global scale, or NaN when the family has none
+ * @param mins per-group float minimum of {@code int_asym_float_zp}, else null
  */
 public record QuantizedWeight(String name, int rows, int cols, QuantScheme scheme, int[] codes, float[] scales,
-        int[] zeros, float globalScale) {
+        int[] zeros, float globalScale, float[] mins) {
+
+    /** A weight without float minimums (every family but {@code int_asym_float_zp}). */
+    public QuantizedWeight(String name, int rows, int cols, QuantScheme scheme, int[] codes, float[] scales,
+            int[] zeros, float globalScale) {
+        this(name, rows, cols, scheme, codes, scales, zeros, globalScale, null);
+    }
 
     public QuantizedWeight {
         if (codes.length != (long) rows * cols) {

@@ -34,6 +34,9 @@ public final class WeightQuantizer {
             // Asymmetric INT never uses the opt-RTN search in the reference (reference-spec 1.14).
             return IntQuantizer.quantize(name, w, rows, cols, scheme, opts);
         }
+        if (dt.equals(FloatZeroPointQuantizer.DATA_TYPE)) {
+            return FloatZeroPointQuantizer.quantize(name, w, rows, cols, scheme, opts);
+        }
         if (DataTypes.isMxFp(dt)) {
             return opts.optimizedRtn() && opts.tuning().isNone()
                     ? FpOptimizedRtn.mx(name, w, rows, cols, scheme, opts)
@@ -48,6 +51,6 @@ public final class WeightQuantizer {
             return Fp8Quantizer.quantize(name, w, rows, cols, scheme, opts);
         }
         throw new UnsupportedOperationException(name + ": data_type '" + scheme.dataType()
-                + "' is not implemented by WeightQuantizer (supported: int, mx_fp, nv_fp, fp8 e4m3)");
+                + "' is not implemented by WeightQuantizer (supported: int, int_asym_float_zp, mx_fp, nv_fp, fp8 e4m3)");
     }
 }

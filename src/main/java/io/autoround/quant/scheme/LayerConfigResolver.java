@@ -51,6 +51,18 @@ public final class LayerConfigResolver {
     public static List<LayerPlan> resolve(List<LayerShape> linears, String lmHeadName, List<String> embeddingNames,
             boolean tiedEmbeddings, QuantScheme defaultScheme, Map<String, ?> layerConfig, boolean quantLmHead,
             String ignoreLayers) {
+        return resolve(linears, lmHeadName, embeddingNames, tiedEmbeddings, defaultScheme, layerConfig, quantLmHead,
+                ignoreLayers, false);
+    }
+
+    /**
+     * As {@link #resolve(List, String, List, boolean, QuantScheme, Map, boolean, String)}; with {@code ggufShapes}
+     * the shape rule is GGUF's (reference-spec 2.9): only the input width must split into groups, and a layer
+     * that does not stays 16-bit (BF16 in the file).
+     */
+    public static List<LayerPlan> resolve(List<LayerShape> linears, String lmHeadName, List<String> embeddingNames,
+            boolean tiedEmbeddings, QuantScheme defaultScheme, Map<String, ?> layerConfig, boolean quantLmHead,
+            String ignoreLayers, boolean ggufShapes) {
         Map<String, Object> defaults = SchemeResolver.toFields(defaultScheme);
         Map<String, LayerShape> byName = new LinkedHashMap<>();
         linears.forEach(l -> byName.put(l.name(), l));
@@ -123,7 +135,12 @@ public final class LayerConfigResolver {
         boolean mxOrNv = DataTypes.isMxFp(dt) || DataTypes.isNvFp(dt);
         for (LayerShape l : linears) {
             String why = null;
-            if (intWoq && (l.outFeatures() % 32 != 0 || l.inFeatures() % 32 != 0)) {
+            if (ggufShapes) {
+                if (defaultScheme.groupSize() > 0 && l.inFeatures() % defaultScheme.groupSize() != 0) {
+                    why = "GGUF: in_features " + l.inFeatures() + " not a multiple of " + defaultScheme.groupSize()
+                            + ", kept in BF16";
+                }
+            } else if (intWoq && (l.outFeatures() % 32 != 0 || l.inFeatures() % 32 != 0)) {
                 why = "shape [" + l.outFeatures() + ", " + l.inFeatures() + "] not divisible by 32 (INT weight-only)";
             } else if (mxOrNv && defaultScheme.groupSize() > 0 && l.inFeatures() % defaultScheme.groupSize() != 0) {
                 why = "skipped quantization (shape not divisible by " + defaultScheme.groupSize() + "): in_features "

@@ -1,0 +1,8 @@
+package io.autoround.export.gguf;
+
+/** A malformed GGUF file or an unsupported GGUF feature. */
+public class GgufFormatException extends RuntimeException {
+    public GgufFormatException(String message) {
+        super(message);
+    }
+}
