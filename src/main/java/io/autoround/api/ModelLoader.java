@@ -4,13 +4,15 @@ import ai.djl.Device;
 import io.autoround.export.QuantizedCheckpoint;
 import io.autoround.export.QuantizedCheckpointReader;
 import io.autoround.infer.DequantizedTensorSource;
+import io.autoround.infer.gguf.GgufModelFile;
+import io.autoround.infer.gguf.GgufModelLoader;
 import io.autoround.model.config.ModelConfig;
 import io.autoround.model.nn.DecoderModel;
 import java.nio.file.Path;
 
 /**
  * Loads a model folder for evaluation or generation: an fp checkpoint as is, a quantized checkpoint (any format
- * this project reads) dequantized once to fp32.
+ * this project reads) or a GGUF file dequantized once to fp32.
  */
 public final class ModelLoader {
     private ModelLoader() {}
@@ -32,7 +34,12 @@ public final class ModelLoader {
         return load(dir, Device.cpu());
     }
 
+    /** Loads a folder or a GGUF file (see {@link GgufModelFile#find}; GGUF tensors are dequantized to fp32). */
     public static DecoderModel load(Path dir, Device device) {
+        java.util.Optional<Path> gguf = GgufModelFile.find(dir);
+        if (gguf.isPresent()) {
+            return GgufModelLoader.load(gguf.get(), device);
+        }
         if (!isQuantized(dir)) {
             return DecoderModel.load(dir, device);
         }

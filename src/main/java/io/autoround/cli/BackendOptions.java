@@ -14,10 +14,20 @@ final class BackendOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
-    /** Loads the model folder on the chosen device and backend, logging the per-layer choice to stderr. */
+    @Option(names = "--tokenizer", description = "Folder with the tokenizer.json to use (default: the model's own; "
+            + "for a GGUF file the one rebuilt from its byte-level BPE vocabulary, else a tokenizer.json next to it).")
+    java.nio.file.Path tokenizer;
+
+    /**
+     * Loads the model folder (or GGUF file) on the chosen device and backend, logging the per-layer choice (or the
+     * GGUF fp32 path) to stderr.
+     */
     io.autoround.infer.QuantizedModel load(java.nio.file.Path dir) {
-        io.autoround.infer.QuantizedModel q = io.autoround.infer.QuantizedModel.load(dir, device(), backend);
+        io.autoround.infer.QuantizedModel q = io.autoround.infer.QuantizedModel.load(dir, device(), backend, tokenizer);
         q.plan().ifPresent(p -> System.err.print("backend selection (--backend " + backend + "):\n" + p.explain()));
+        if (q.isGguf()) {
+            System.err.println("GGUF " + q.dir() + ": backend " + io.autoround.infer.gguf.GgufModelLoader.BACKEND_DESCRIPTION);
+        }
         return q;
     }
 

@@ -3,6 +3,7 @@ package io.autoround.cli;
 import io.autoround.api.DemoAssets;
 import io.autoround.eval.Perplexity;
 import io.autoround.infer.QuantizedModel;
+import io.autoround.infer.gguf.GgufModelLoader;
 import io.autoround.model.tokenizer.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,15 +11,19 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code auto-round eval}: perplexity of a model (fp or quantized checkpoint) on a text file. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Perplexity on a text: tokenized whole, cut into non-overlapping windows, each scored on its own.")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = {"--model", "--model_name"}, description = "Model folder, quantized checkpoint or hub id (default: the demo model).")
+    @Option(names = {"--model", "--model_name"}, description = "Model folder, quantized checkpoint, GGUF file or hub id (default: the demo model).")
     String model;
 
-    @Option(names = "--text", description = "UTF-8 text file (default: the demo evaluation text).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "The model, as --model.")
+    String modelArgument;
+
+    @Option(names = {"--text", "--eval_text"}, description = "UTF-8 text file (default: the demo evaluation text).")
     Path text;
 
     @Option(names = {"--seqlen", "--seq_len"}, defaultValue = "256", description = "Window length in tokens (default: ${DEFAULT-VALUE}).")
@@ -35,6 +40,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        model = ModelArgument.either(model, modelArgument);
         Path dir = ModelArgument.resolve(model);
         Path textFile = text != null ? text : DemoAssets.evalText();
         if (!Files.isRegularFile(textFile)) {
@@ -46,8 +52,9 @@ final class EvalCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(System.err, "eval");
             Perplexity.Result r = Perplexity.evaluate(q.model(), tok, content, Perplexity.Options.of(seqlen)
                     .withBatchSize(batchSize).withKeepTail(keepTail).withProgress((d, t) -> bar.update(d, t, null)));
-            System.out.printf("model %s%ntext %s%nperplexity %.4f (mean NLL %.5f over %d tokens in %d windows of %d)%n",
-                    ModelArgument.describe(model), textFile, r.perplexity(), r.meanNll(), r.scoredTokens(), r.windows(), seqlen);
+            System.out.printf("model %s%s%ntext %s%nperplexity %.4f (mean NLL %.5f over %d tokens in %d windows of %d)%n",
+                    ModelArgument.describe(model), q.isGguf() ? " (GGUF, " + GgufModelLoader.BACKEND_DESCRIPTION + ")" : "",
+                    textFile, r.perplexity(), r.meanNll(), r.scoredTokens(), r.windows(), seqlen);
         }
         return 0;
     }

@@ -8,13 +8,17 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code auto-round generate}: streamed text from a prompt, greedy or sampled, on any backend. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Text generation from a prompt (greedy by default; --temperature > 0 samples), streamed to stdout.")
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = {"--model", "--model_name"}, description = "Model folder, quantized checkpoint or hub id (default: the demo model).")
+    @Option(names = {"--model", "--model_name"}, description = "Model folder, quantized checkpoint, GGUF file or hub id (default: the demo model).")
     String model;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "The model, as --model.")
+    String modelArgument;
 
     @Option(names = "--prompt", defaultValue = "Once upon a time", description = "Prompt text (default: ${DEFAULT-VALUE}).")
     String prompt;
@@ -39,6 +43,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        model = ModelArgument.either(model, modelArgument);
         Path dir = ModelArgument.resolve(model);
         GenerationOptions options = new GenerationOptions(maxNewTokens, temperature, topP, topK, seed, Set.of());
         try (QuantizedModel m = backend.load(dir)) {

@@ -5,6 +5,8 @@ import io.autoround.api.ModelLoader;
 import io.autoround.export.CheckpointFormatException;
 import io.autoround.export.QuantizedCheckpoint;
 import io.autoround.export.QuantizedCheckpointReader;
+import io.autoround.infer.gguf.GgufModelFile;
+import io.autoround.infer.gguf.GgufModelLoader;
 import io.autoround.model.config.ModelConfig;
 import io.autoround.model.nn.DecoderModel;
 import io.autoround.model.nn.LinearLayer;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A model ready for inference: a quantized checkpoint (auto_round in every packing, auto_gptq, auto_awq,
@@ -29,14 +32,23 @@ public final class QuantizedModel implements AutoCloseable {
     private final LoadPlan plan;
     private final long moduleBytes;
     private final long checkpointBytes;
+    private final boolean gguf;
+    private final Supplier<TextTokenizer> tokenizerLoader;
     private TextTokenizer tokenizer;
 
     private QuantizedModel(Path dir, DecoderModel model, LoadPlan plan, long moduleBytes, long checkpointBytes) {
+        this(dir, model, plan, moduleBytes, checkpointBytes, false, () -> TextTokenizer.load(dir));
+    }
+
+    private QuantizedModel(Path dir, DecoderModel model, LoadPlan plan, long moduleBytes, long checkpointBytes,
+            boolean gguf, Supplier<TextTokenizer> tokenizerLoader) {
         this.dir = dir;
         this.model = model;
         this.plan = plan;
         this.moduleBytes = moduleBytes;
         this.checkpointBytes = checkpointBytes;
+        this.gguf = gguf;
+        this.tokenizerLoader = tokenizerLoader;
     }
 
     /** Loads on the CPU choosing backends automatically. */
@@ -53,7 +65,42 @@ public final class QuantizedModel implements AutoCloseable {
         return load(dir, device, backend, BackendRegistry.discover());
     }
 
+    /**
+     * Loads a model folder, or a GGUF file (or a folder holding one .gguf and no config.json; see
+     * {@link GgufModelFile#find}) dequantized to fp32. {@code tokenizerDir}, when not null, is the folder whose
+     * tokenizer.json is used instead of the model's own.
+     */
+    public static QuantizedModel load(Path dir, Device device, String backend, Path tokenizerDir) {
+        Optional<Path> ggufFile = GgufModelFile.find(dir);
+        if (ggufFile.isPresent()) {
+            return loadGguf(ggufFile.get(), device, backend, tokenizerDir);
+        }
+        QuantizedModel q = load(dir, device, backend);
+        if (tokenizerDir == null) {
+            return q;
+        }
+        return new QuantizedModel(q.dir, q.model, q.plan, q.moduleBytes, q.checkpointBytes, false,
+                () -> TextTokenizer.load(tokenizerDir));
+    }
+
+    /**
+     * A GGUF file with every tensor dequantized once to fp32 ({@code backend} must be {@code auto} or
+     * {@code dequant-fp32}); the tokenizer as {@link GgufModelLoader#tokenizer} finds it.
+     */
+    public static QuantizedModel loadGguf(Path file, Device device, String backend, Path tokenizerDir) {
+        if (!backend.equals(BackendRegistry.AUTO) && !backend.equals(DequantFp32Backend.NAME)) {
+            throw new IllegalArgumentException("GGUF file " + file + " is served " + GgufModelLoader.BACKEND_DESCRIPTION
+                    + "; --backend " + backend + " is not available for GGUF (use auto or " + DequantFp32Backend.NAME + ")");
+        }
+        DecoderModel model = GgufModelLoader.load(file, device);
+        return new QuantizedModel(file, model, null, 0, 0, true, () -> GgufModelLoader.tokenizer(file, tokenizerDir));
+    }
+
     public static QuantizedModel load(Path dir, Device device, String backend, BackendRegistry registry) {
+        Optional<Path> ggufFile = GgufModelFile.find(dir);
+        if (ggufFile.isPresent()) {
+            return loadGguf(ggufFile.get(), device, backend, null);
+        }
         if (!ModelLoader.isQuantized(dir)) {
             return new QuantizedModel(dir, DecoderModel.load(dir, device), null, 0, 0);
         }
@@ -126,8 +173,14 @@ public final class QuantizedModel implements AutoCloseable {
         return model;
     }
 
+    /** The model folder, or the GGUF file. */
     public Path dir() {
         return dir;
+    }
+
+    /** True when the model was loaded from a GGUF file (dequantized to fp32, no backend plan). */
+    public boolean isGguf() {
+        return gguf;
     }
 
     /** The per-layer backend choice; empty for an fp checkpoint. */
@@ -148,7 +201,7 @@ public final class QuantizedModel implements AutoCloseable {
     /** The checkpoint's tokenizer, loaded on first use and closed with the model. */
     public synchronized TextTokenizer tokenizer() {
         if (tokenizer == null) {
-            tokenizer = TextTokenizer.load(dir);
+            tokenizer = tokenizerLoader.get();
         }
         return tokenizer;
     }

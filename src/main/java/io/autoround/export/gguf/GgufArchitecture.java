@@ -25,6 +25,7 @@ public record GgufArchitecture(String ggufName, boolean permuteQk) {
             "qwen3", new GgufArchitecture("qwen3", false));
 
     private static final Pattern BLOCK = Pattern.compile("model\\.layers\\.(\\d+)\\.(.+)\\.(weight|bias)");
+    private static final Pattern GGUF_BLOCK = Pattern.compile("blk\\.(\\d+)\\.(.+)\\.(weight|bias)");
     private static final Map<String, String> BLOCK_NAMES = Map.ofEntries(
             Map.entry("input_layernorm", "attn_norm"),
             Map.entry("self_attn.q_proj", "attn_q"),
@@ -53,6 +54,19 @@ public record GgufArchitecture(String ggufName, boolean permuteQk) {
         if (rope != null && !RopeScaling.DEFAULT.equals(rope.type())) {
             throw new UnsupportedOperationException("GGUF export with RoPE scaling '" + rope.type()
                     + "' is not implemented yet (model type " + config.modelType() + ")");
+        }
+        return a;
+    }
+
+    /**
+     * The architecture of a GGUF file's {@code general.architecture} (the Hugging Face model type it loads as is
+     * the GGUF name: llama, qwen2, qwen3); others fail naming the file.
+     */
+    public static GgufArchitecture ofGgufName(String ggufName, Object file) {
+        GgufArchitecture a = BY_MODEL_TYPE.get(ggufName);
+        if (a == null || !a.ggufName().equals(ggufName)) {
+            throw new UnsupportedOperationException(file + ": GGUF architecture '" + ggufName + "' is not supported"
+                    + " (supported: llama, qwen2, qwen3)");
         }
         return a;
     }
@@ -87,6 +101,33 @@ public record GgufArchitecture(String ggufName, boolean permuteQk) {
                     + hfName + "'");
         }
         return "blk." + m.group(1) + "." + mapped + "." + m.group(3);
+    }
+
+    /**
+     * The Hugging Face name of a GGUF tensor (the inverse of {@link #tensorName}); unknown names fail naming the
+     * tensor.
+     */
+    public String hfTensorName(String ggufName) {
+        switch (ggufName) {
+            case "token_embd.weight":
+                return "model.embed_tokens.weight";
+            case "output_norm.weight":
+                return "model.norm.weight";
+            case "output.weight":
+                return "lm_head.weight";
+            default:
+                break;
+        }
+        Matcher m = GGUF_BLOCK.matcher(ggufName);
+        if (m.matches()) {
+            for (Map.Entry<String, String> e : BLOCK_NAMES.entrySet()) {
+                if (e.getValue().equals(m.group(2))) {
+                    return "model.layers." + m.group(1) + "." + e.getKey() + "." + m.group(3);
+                }
+            }
+        }
+        throw new UnsupportedOperationException("GGUF (" + this.ggufName + "): no Hugging Face name for tensor '"
+                + ggufName + "'");
     }
 
     /**

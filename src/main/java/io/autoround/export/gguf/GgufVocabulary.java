@@ -28,6 +28,9 @@ public final class GgufVocabulary {
     public static final int CONTROL = 3;
     public static final int USER_DEFINED = 4;
 
+    /** llama.cpp's pre-tokenizer name for GPT-2's regex. */
+    public static final String GPT2_PRE = "gpt-2";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private GgufVocabulary() {}
@@ -78,7 +81,7 @@ public final class GgufVocabulary {
             merges.add(m.isArray() ? m.get(0).asText() + " " + m.get(1).asText() : m.asText());
         }
         w.put("tokenizer.ggml.model", GgufValue.string("gpt2"));
-        w.put("tokenizer.ggml.pre", GgufValue.string(preTokenizer));
+        w.put("tokenizer.ggml.pre", GgufValue.string(isGpt2PreTokenizer(tok.path("pre_tokenizer")) ? GPT2_PRE : preTokenizer));
         w.put("tokenizer.ggml.tokens", GgufValue.array(GgufValueType.STRING, tokenList));
         w.put("tokenizer.ggml.token_type", GgufValue.array(GgufValueType.INT32, typeList));
         w.put("tokenizer.ggml.merges", GgufValue.array(GgufValueType.STRING, merges));
@@ -143,6 +146,14 @@ public final class GgufVocabulary {
             return ids.get(content);
         }
         return fallback;
+    }
+
+    /**
+     * True for GPT-2's own pre-tokenizer (a plain ByteLevel splitting with its built-in regex): llama.cpp then
+     * recognizes the vocabulary as {@code gpt-2}, whatever the architecture, and a loader must split with that regex.
+     */
+    private static boolean isGpt2PreTokenizer(JsonNode pre) {
+        return "ByteLevel".equals(pre.path("type").asText()) && pre.path("use_regex").asBoolean(true);
     }
 
     private static void putId(GgufWriter w, String key, Integer id) {

@@ -26,6 +26,15 @@ public final class RopeRowPermutation {
         return source;
     }
 
+    /** The inverse of a row order: applying it to permuted rows restores the original order exactly. */
+    public static int[] inverse(int[] source) {
+        int[] inv = new int[source.length];
+        for (int r = 0; r < source.length; r++) {
+            inv[source[r]] = r;
+        }
+        return inv;
+    }
+
     /** Permutes whole rows of {@code width} elements (float data). */
     public static float[] apply(float[] data, int width, int[] source) {
         float[] out = new float[data.length];

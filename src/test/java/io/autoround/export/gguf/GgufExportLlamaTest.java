@@ -91,7 +91,7 @@ class GgufExportLlamaTest {
             assertEquals(7L, r.get("general.file_type").orElseThrow().asLong());
             assertEquals(16L, r.get("llama.rope.dimension_count").orElseThrow().asLong());
             assertEquals(8192L, r.get("llama.vocab_size").orElseThrow().asLong());
-            assertEquals("default", r.get("tokenizer.ggml.pre").orElseThrow().asString());
+            assertEquals("gpt-2", r.get("tokenizer.ggml.pre").orElseThrow().asString()); // the Qwen tokenizer.json: GPT-2 regex
             assertEquals(GgmlType.BF16, r.tensor("blk.0.ffn_down.weight").type());
             assertEquals(GgmlType.Q8_0, r.tensor("output.weight").type());
             assertEquals(GgmlType.Q8_0, r.tensor("token_embd.weight").type());
