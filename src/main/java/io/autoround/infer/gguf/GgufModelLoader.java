@@ -34,15 +34,17 @@ public final class GgufModelLoader {
     /** The model with every weight dequantized to fp32 on {@code device}. */
     public static DecoderModel load(Path file, Device device) {
         GgufReader r = GgufReader.open(file);
+        ModelConfig config;
+        GgufTensorSource source;
         try {
-            ModelConfig config = GgufModelConfig.read(r, file);
-            GgufArchitecture arch = GgufArchitecture.ofGgufName(config.modelType(), file);
-            try (GgufTensorSource source = new GgufTensorSource(r, arch, config, file)) {
-                return DecoderModel.load(config, source, device);
-            }
+            config = GgufModelConfig.read(r, file);
+            source = new GgufTensorSource(r, GgufArchitecture.ofGgufName(config.modelType(), file), config, file);
         } catch (RuntimeException e) {
             r.close();
             throw e;
+        }
+        try (source) { // closes the reader
+            return DecoderModel.load(config, source, device);
         }
     }
 

@@ -65,7 +65,7 @@ class GgufQwen3LoadTest {
                 List.of(c.hiddenSize(), c.rmsNormEps(), c.rope().theta(), c.tieWordEmbeddings()));
 
         // full-range symmetric codes (scale absmax / 128) clamp the positive extreme: at most one step away
-        Path reference = referenceFolder(e, tmp.resolve("q8-reference"), 1.01);
+        Path reference = referenceFolder(MODEL, e, tmp.resolve("q8-reference"), 1.01);
         // The loaded model equals a model built from the same fp32 weights in Hugging Face layout.
         long[] ids = java.util.Arrays.copyOf(textIds, 24);
         try (QuantizedModel q = QuantizedModel.load(e.file().getParent(), Device.cpu(), "auto", (Path) null);
@@ -88,7 +88,7 @@ class GgufQwen3LoadTest {
     @Test
     void q4_0LoadsTheExactDequantizedWeightsAndStaysNearTheFpModel() throws Exception {
         GgufExports e = GgufExports.export(MODEL, "gguf:q4_0", tmp.resolve("q4"));
-        referenceFolder(e, tmp.resolve("q4-reference"), Double.NaN);
+        referenceFolder(MODEL, e, tmp.resolve("q4-reference"), Double.NaN);
         try (QuantizedModel q = QuantizedModel.load(e.file(), Device.cpu(), "dequant-fp32", (Path) null)) {
             double ppl = Perplexity.evaluate(q.model(), q.tokenizer(), text, PPL).perplexity();
             System.out.printf("tiny-qwen3 perplexity on 6000 chars: fp %.4f, gguf q4_0 %.4f%n", fpPerplexity, ppl);
@@ -99,13 +99,15 @@ class GgufQwen3LoadTest {
     /**
      * Checks every tensor the GGUF source serves against an independent reference (quantized Linears: the run's
      * codes and scales dequantized; 1-D tensors: the source exactly; the Q8_0 embedding: within {@code embedSteps}
-     * of the source per 32-block, unless NaN) and writes the reference as an fp32 Hugging Face folder.
+     * of the source per 32-block, unless NaN; other matrices: the GGUF blocks as stored) and writes the reference as
+     * an fp32 Hugging Face folder with the model's config.json.
      */
-    static Path referenceFolder(GgufExports e, Path dir, double embedSteps) throws Exception {
+    static Path referenceFolder(Path model, GgufExports e, Path dir, double embedSteps) throws Exception {
         List<TensorData> tensors = new ArrayList<>();
-        try (SafetensorsCheckpoint src = SafetensorsCheckpoint.open(MODEL); GgufReader r = GgufReader.open(e.file())) {
+        try (SafetensorsCheckpoint src = SafetensorsCheckpoint.open(model); GgufReader r = GgufReader.open(e.file())) {
             ModelConfig c = GgufModelConfig.read(r, e.file());
-            GgufTensorSource loaded = new GgufTensorSource(r, GgufArchitecture.ofGgufName("qwen3", e.file()), c, e.file());
+            GgufTensorSource loaded = new GgufTensorSource(r, GgufArchitecture.ofGgufName(c.modelType(), e.file()), c,
+                    e.file());
             assertEquals(src.tensors().size(), loaded.tensors().size());
             for (TensorInfo t : src.tensors()) {
                 QuantizedWeight w = e.weights().get(t.name());
@@ -115,8 +117,11 @@ class GgufQwen3LoadTest {
                     expected = Dequantizer.dequantize(w);
                 } else if (t.shape().length == 1) {
                     expected = source;
+                } else if (!t.name().equals("model.embed_tokens.weight")) {
+                    assertTrue(!t.name().contains("q_proj") && !t.name().contains("k_proj"), t.name()); // 16-bit Linears
+                    expected = r.dequantize(r.tensor(GgufArchitecture.ofGgufName(c.modelType(), e.file())
+                            .tensorName(t.name())));
                 } else {
-                    assertEquals("model.embed_tokens.weight", t.name());
                     expected = r.dequantize(r.tensor("token_embd.weight"));
                     if (!Double.isNaN(embedSteps)) {
                         assertWithinSteps(source, expected, embedSteps, t.name());
@@ -128,7 +133,7 @@ class GgufQwen3LoadTest {
             }
         }
         Files.createDirectories(dir);
-        Files.copy(MODEL.resolve("config.json"), dir.resolve("config.json"));
+        Files.copy(model.resolve("config.json"), dir.resolve("config.json"));
         SafetensorsWriter.write(dir.resolve("model.safetensors"), null, tensors);
         return dir;
     }

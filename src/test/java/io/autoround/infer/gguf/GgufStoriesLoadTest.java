@@ -1,0 +1,159 @@
+package io.autoround.infer.gguf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.autoround.eval.Perplexity;
+import io.autoround.export.Dequantizer;
+import io.autoround.export.gguf.GgmlType;
+import io.autoround.export.gguf.GgufArchitecture;
+import io.autoround.export.gguf.GgufReader;
+import io.autoround.export.gguf.GgufTensorInfo;
+import io.autoround.export.gguf.GgufValue;
+import io.autoround.export.gguf.GgufWriter;
+import io.autoround.export.gguf.RopeRowPermutation;
+import io.autoround.infer.QuantizedModel;
+import io.autoround.model.config.ModelConfig;
+import io.autoround.model.nn.DecoderModel;
+import io.autoround.model.safetensors.SafetensorsCheckpoint;
+import io.autoround.model.tokenizer.TextTokenizer;
+import io.autoround.quant.QuantizedWeight;
+import io.autoround.testutil.SharedData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * stories260K (llama: Q/K rows permuted in the file, tied Q8_0 embedding, BF16 down_proj, SentencePiece vocabulary)
+ * through {@code gguf:q8_0} and back.
+ */
+class GgufStoriesLoadTest {
+    private static final Path MODEL = SharedData.model("stories260k-hf");
+
+    @TempDir
+    static Path tmp;
+
+    static GgufExports export;
+
+    @BeforeAll
+    static void exportQ8_0() {
+        export = GgufExports.export(MODEL, "gguf:q8_0", tmp.resolve("q8"));
+    }
+
+    @Test
+    void qkRowsComeBackInHuggingFaceOrderExactly() throws Exception {
+        try (GgufReader r = GgufReader.open(export.file()); SafetensorsCheckpoint src = SafetensorsCheckpoint.open(MODEL)) {
+            ModelConfig c = GgufModelConfig.read(r, export.file());
+            assertEquals(ModelConfig.load(MODEL).numKeyValueHeads(), c.numKeyValueHeads());
+            assertTrue(c.tieWordEmbeddings());
+            GgufTensorSource loaded = new GgufTensorSource(r, GgufArchitecture.ofGgufName("llama", export.file()), c,
+                    export.file());
+            int checked = 0;
+            for (String name : new String[] {"model.layers.0.self_attn.q_proj.weight", "model.layers.4.self_attn.k_proj.weight"}) {
+                QuantizedWeight w = export.weights().get(name);
+                float[] got = loaded.readFloats(name);
+                // exact: the run's codes and scales in Hugging Face row order
+                assertArrayEquals(Dequantizer.dequantize(w), got, name);
+                // the file itself holds them permuted: its raw dequantized rows differ
+                assertNotEquals(java.util.Arrays.toString(got),
+                        java.util.Arrays.toString(r.dequantize(loaded.ggufTensor(name))), name);
+                GgufQwen3LoadTest.assertWithinSteps(src.readFloats(name), got, 1.01, name);
+                checked++;
+            }
+            assertEquals(2, checked);
+        }
+        GgufQwen3LoadTest.referenceFolder(MODEL, export, tmp.resolve("reference"), 1.01);
+        long[] ids = {1, 403, 407, 261, 378, 306, 415, 268, 300, 431, 311, 365};
+        try (DecoderModel ref = DecoderModel.load(tmp.resolve("reference"));
+                DecoderModel gguf = GgufModelLoader.load(export.file(), Device.cpu())) {
+            float[] want = GgufExports.logits(ref, ids);
+            float[] got = GgufExports.logits(gguf, ids);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 1e-5, "logit " + i);
+            }
+        }
+    }
+
+    @Test
+    void inversePermutationRestoresRowsExactly() {
+        Random rnd = new Random(7);
+        float[] x = new float[48 * 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        int[] source = RopeRowPermutation.sourceRows(48, 4);
+        int[] inverse = RopeRowPermutation.inverse(source);
+        assertNotEquals(java.util.Arrays.toString(source), java.util.Arrays.toString(inverse));
+        float[] permuted = RopeRowPermutation.apply(x, 3, source);
+        assertNotEquals(java.util.Arrays.toString(x), java.util.Arrays.toString(permuted));
+        assertArrayEquals(x, RopeRowPermutation.apply(permuted, 3, inverse));
+        // head 0 of 12 rows: rows 0..5 (first half) and 6..11 interleave as 0,6,1,7,...
+        assertArrayEquals(new int[] {0, 6, 1, 7, 2, 8, 3, 9, 4, 10, 5, 11}, java.util.Arrays.copyOf(source, 12));
+    }
+
+    @Test
+    void sentencePieceVocabularyNeedsATokenizerFolder() throws Exception {
+        try (QuantizedModel q = QuantizedModel.load(export.file(), Device.cpu(), "auto", (Path) null)) {
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, q::tokenizer);
+            assertTrue(e.getMessage().contains(export.file().toString()) && e.getMessage().contains("SentencePiece")
+                    && e.getMessage().contains("--tokenizer"), e.getMessage());
+        }
+        String text = Files.readString(SharedData.text("tinystories_valid_sample.txt")).substring(0, 6000);
+        Perplexity.Options o = Perplexity.Options.of(128);
+        double fp;
+        try (DecoderModel m = DecoderModel.load(MODEL); TextTokenizer tok = TextTokenizer.load(MODEL)) {
+            fp = Perplexity.evaluate(m, tok, text, o).perplexity();
+        }
+        try (QuantizedModel q = QuantizedModel.load(export.file(), Device.cpu(), "auto", MODEL)) {
+            double ppl = Perplexity.evaluate(q.model(), q.tokenizer(), text, o).perplexity();
+            System.out.printf("stories260K perplexity on 6000 chars: fp %.4f, gguf q8_0 %.4f%n", fp, ppl);
+            assertTrue(Math.abs(ppl / fp - 1) < 0.005, "q8_0 perplexity " + ppl + " vs fp " + fp);
+        }
+        // a tokenizer.json next to the file is used when the vocabulary cannot be rebuilt
+        Path dir = tmp.resolve("with-tokenizer");
+        Files.createDirectories(dir);
+        Files.copy(export.file(), dir.resolve("model.gguf"));
+        Files.copy(MODEL.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        try (QuantizedModel q = QuantizedModel.load(dir, Device.cpu(), "auto", (Path) null);
+                TextTokenizer tok = TextTokenizer.load(MODEL)) {
+            assertArrayEquals(tok.encodePlain("Once upon a time"), q.tokenizer().encodePlain("Once upon a time"));
+        }
+    }
+
+    @Test
+    void missingTensorAndOtherBackendsFailNamingTheFile() throws Exception {
+        Path cut = tmp.resolve("cut/model.gguf");
+        try (GgufReader r = GgufReader.open(export.file()); GgufWriter w = new GgufWriter(cut)) {
+            for (Map.Entry<String, GgufValue> e : r.metadata().entrySet()) {
+                w.put(e.getKey(), e.getValue());
+            }
+            for (GgufTensorInfo t : r.tensors()) {
+                if (!t.name().equals("blk.2.attn_k.weight")) {
+                    long[] shape = GgufTensorInfo.ggmlDims(t.dims()); // reversing twice gives the row-major shape
+                    w.addTensor(t.name(), shape, t.type(), r.bytes(t));
+                }
+            }
+            w.finish();
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GgufModelLoader.load(cut, Device.cpu()));
+        assertTrue(e.getMessage().contains("model.layers.2.self_attn.k_proj.weight") && e.getMessage().contains(cut.toString()),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> QuantizedModel.load(export.file(), Device.cpu(), "packed-cpu", (Path) null));
+        assertTrue(e.getMessage().contains("packed-cpu") && e.getMessage().contains("dequant-fp32"), e.getMessage());
+        Files.copy(export.file(), tmp.resolve("q8").resolve(export.file().getParent().getFileName()).resolve("b.gguf"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> QuantizedModel.load(export.file().getParent(), Device.cpu(), "auto", (Path) null));
+        assertTrue(e.getMessage().contains("2 GGUF files"), e.getMessage());
+        assertEquals(GgmlType.Q8_0, GgufReader.open(export.file()).tensor("token_embd.weight").type());
+    }
+}
