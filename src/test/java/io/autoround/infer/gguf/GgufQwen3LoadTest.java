@@ -94,6 +94,28 @@ class GgufQwen3LoadTest {
             System.out.printf("tiny-qwen3 perplexity on 6000 chars: fp %.4f, gguf q4_0 %.4f%n", fpPerplexity, ppl);
             assertTrue(ppl > fpPerplexity && ppl < fpPerplexity * 1.15, "q4_0 perplexity " + ppl + " vs fp " + fpPerplexity);
         }
+        Path textFile = tmp.resolve("slice.txt");
+        Files.writeString(textFile, text);
+        String eval = runCli("eval", e.file().toString(), "--eval_text", textFile.toString(), "--seqlen", "128");
+        assertTrue(eval.contains("(GGUF, dequantized fp32") && eval.contains("perplexity "), eval);
+        String generated = runCli("generate", "--model", e.file().getParent().toString(), "--prompt", "The",
+                "--max_new_tokens", "4");
+        assertTrue(generated.startsWith("The") && generated.strip().length() > 3, generated);
+    }
+
+    private static String runCli(String... args) {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        int code;
+        try (java.io.PrintStream capture = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            code = new picocli.CommandLine(new io.autoround.cli.Main()).execute(args);
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, String.join(" ", args) + " failed: " + out);
+        return out;
     }
 
     /**
