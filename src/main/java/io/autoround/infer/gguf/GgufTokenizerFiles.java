@@ -18,9 +18,10 @@ import java.util.Optional;
 
 /**
  * Rebuilds Hugging Face tokenizer files ({@code tokenizer.json}, {@code tokenizer_config.json}) from a GGUF
- * byte-level BPE vocabulary ({@code tokenizer.ggml.model = gpt2}): tokens as the BPE vocabulary, CONTROL and
+ * vocabulary. Byte-level BPE ({@code tokenizer.ggml.model = gpt2}): tokens as the BPE vocabulary, CONTROL and
  * USER_DEFINED tokens as added tokens, the merges, and the pre-tokenizer llama.cpp's {@code tokenizer.ggml.pre} name
- * stands for (gpt-2, qwen2, llama-bpe); special token ids and {@code add_bos_token} from the GGUF keys.
+ * stands for (gpt-2, qwen2, llama-bpe). SentencePiece ({@code llama}): see {@link SentencePieceBpeJson}. Special
+ * token ids and {@code add_bos_token} come from the GGUF keys.
  */
 public final class GgufTokenizerFiles {
     /** The split regex of Qwen2's tokenizer (llama.cpp pre-tokenizer {@code qwen2}). */
@@ -40,9 +41,13 @@ public final class GgufTokenizerFiles {
         if (model == null || r.get("tokenizer.ggml.tokens").isEmpty()) {
             return Optional.of("it holds no vocabulary");
         }
+        if (model.equals("llama")) {
+            return r.get("tokenizer.ggml.scores").isPresent() ? Optional.empty()
+                    : Optional.of("its SentencePiece ('llama') vocabulary has no scores");
+        }
         if (!model.equals("gpt2")) {
-            return Optional.of("its vocabulary is '" + model + "'" + (model.equals("llama") ? " (SentencePiece)" : "")
-                    + "; only byte-level BPE ('gpt2') vocabularies are rebuilt");
+            return Optional.of("its vocabulary is '" + model + "'; only byte-level BPE ('gpt2') and SentencePiece"
+                    + " ('llama') vocabularies are rebuilt");
         }
         if (r.get("tokenizer.ggml.merges").isEmpty()) {
             return Optional.of("its BPE vocabulary has no merges");
@@ -65,6 +70,28 @@ public final class GgufTokenizerFiles {
         });
         List<?> tokens = r.get("tokenizer.ggml.tokens").orElseThrow().asList();
         List<?> types = r.get("tokenizer.ggml.token_type").map(GgufValue::asList).orElse(null);
+        boolean sentencePiece = r.get("tokenizer.ggml.model").orElseThrow().asString().equals("llama");
+        ObjectNode root = sentencePiece
+                ? SentencePieceBpeJson.build(tokens, r.get("tokenizer.ggml.scores").orElseThrow().asList(), types)
+                : byteLevelBpe(r, tokens, types);
+        ObjectNode cfg = JSON.createObjectNode();
+        cfg.put("tokenizer_class", "PreTrainedTokenizerFast");
+        // llama.cpp's defaults when the file does not say: BOS for SentencePiece, none for byte-level BPE
+        cfg.put("add_bos_token", r.get("tokenizer.ggml.add_bos_token").map(v -> (Boolean) v.value()).orElse(sentencePiece));
+        for (Map.Entry<String, String> e : Map.of("bos_token", "bos", "eos_token", "eos", "pad_token", "padding",
+                "unk_token", "unknown").entrySet()) {
+            r.get("tokenizer.ggml." + e.getValue() + "_token_id").ifPresent(v -> {
+                int id = Math.toIntExact(v.asLong());
+                if (id >= 0 && id < tokens.size()) {
+                    cfg.put(e.getKey(), (String) tokens.get(id));
+                }
+            });
+        }
+        writeJson(dir.resolve(TextTokenizer.TOKENIZER_FILE), root);
+        writeJson(dir.resolve(TextTokenizer.CONFIG_FILE), cfg);
+    }
+
+    private static ObjectNode byteLevelBpe(GgufReader r, List<?> tokens, List<?> types) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
@@ -100,21 +127,7 @@ public final class GgufTokenizerFiles {
         model.set("vocab", vocab);
         ArrayNode merges = model.putArray("merges");
         r.get("tokenizer.ggml.merges").orElseThrow().asList().forEach(m -> merges.add((String) m));
-
-        ObjectNode cfg = JSON.createObjectNode();
-        cfg.put("tokenizer_class", "PreTrainedTokenizerFast");
-        cfg.put("add_bos_token", r.get("tokenizer.ggml.add_bos_token").map(v -> (Boolean) v.value()).orElse(false));
-        for (Map.Entry<String, String> e : Map.of("bos_token", "bos", "eos_token", "eos", "pad_token", "padding",
-                "unk_token", "unknown").entrySet()) {
-            r.get("tokenizer.ggml." + e.getValue() + "_token_id").ifPresent(v -> {
-                int id = Math.toIntExact(v.asLong());
-                if (id >= 0 && id < tokens.size()) {
-                    cfg.put(e.getKey(), (String) tokens.get(id));
-                }
-            });
-        }
-        writeJson(dir.resolve(TextTokenizer.TOKENIZER_FILE), root);
-        writeJson(dir.resolve(TextTokenizer.CONFIG_FILE), cfg);
+        return root;
     }
 
     private static ObjectNode preTokenizer(String pre) {

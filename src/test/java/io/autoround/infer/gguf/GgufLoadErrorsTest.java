@@ -40,6 +40,9 @@ class GgufLoadErrorsTest {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> GgufModelLoader.load(f, Device.cpu()));
         assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("'gpt2'"), e.getMessage());
+        e = assertThrows(UnsupportedOperationException.class, () -> GgufModelLoader.tokenizer(f, null));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("no vocabulary")
+                && e.getMessage().contains("--tokenizer"), e.getMessage());
 
         Path g = tmp.resolve("qwen3.gguf");
         try (GgufWriter w = new GgufWriter(g)) {

@@ -100,31 +100,42 @@ class GgufStoriesLoadTest {
     }
 
     @Test
-    void sentencePieceVocabularyNeedsATokenizerFolder() throws Exception {
-        try (QuantizedModel q = QuantizedModel.load(export.file(), Device.cpu(), "auto", (Path) null)) {
-            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, q::tokenizer);
-            assertTrue(e.getMessage().contains(export.file().toString()) && e.getMessage().contains("SentencePiece")
-                    && e.getMessage().contains("--tokenizer"), e.getMessage());
+    void sentencePieceTokenizerIsRebuiltAsTransformersConvertsIt() throws Exception {
+        Path dir = tmp.resolve("rebuilt-tokenizer");
+        Files.createDirectories(dir);
+        try (GgufReader r = GgufReader.open(export.file())) {
+            GgufTokenizerFiles.write(r, dir);
         }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode want = json.readTree(MODEL.resolve("tokenizer.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode got = json.readTree(dir.resolve("tokenizer.json").toFile());
+        assertEquals(165, got.at("/model/merges").size());
+        assertEquals(want.at("/model/merges"), got.at("/model/merges"));
+        assertEquals(want.at("/model/vocab"), got.at("/model/vocab"));
+        assertEquals(want.get("normalizer"), got.get("normalizer"));
+        assertEquals(want.get("decoder"), got.get("decoder"));
+
         String text = Files.readString(SharedData.text("tinystories_valid_sample.txt")).substring(0, 6000);
         Perplexity.Options o = Perplexity.Options.of(128);
         double fp;
+        long[] ids;
         try (DecoderModel m = DecoderModel.load(MODEL); TextTokenizer tok = TextTokenizer.load(MODEL)) {
-            fp = Perplexity.evaluate(m, tok, text, o).perplexity();
+            ids = tok.encode(text);
+            fp = Perplexity.evaluate(m, ids, o).perplexity();
         }
-        try (QuantizedModel q = QuantizedModel.load(export.file(), Device.cpu(), "auto", MODEL)) {
+        try (QuantizedModel q = QuantizedModel.load(export.file(), Device.cpu(), "auto", (Path) null)) {
+            assertArrayEquals(ids, q.tokenizer().encode(text)); // BOS included, as add_bos_token says
+            assertEquals(1L, ids[0]);
+            assertEquals(text.substring(0, 200), q.tokenizer().decode(java.util.Arrays.copyOfRange(ids, 1, ids.length))
+                    .substring(0, 200));
             double ppl = Perplexity.evaluate(q.model(), q.tokenizer(), text, o).perplexity();
             System.out.printf("stories260K perplexity on 6000 chars: fp %.4f, gguf q8_0 %.4f%n", fp, ppl);
             assertTrue(Math.abs(ppl / fp - 1) < 0.005, "q8_0 perplexity " + ppl + " vs fp " + fp);
         }
-        // a tokenizer.json next to the file is used when the vocabulary cannot be rebuilt
-        Path dir = tmp.resolve("with-tokenizer");
-        Files.createDirectories(dir);
-        Files.copy(export.file(), dir.resolve("model.gguf"));
-        Files.copy(MODEL.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
-        try (QuantizedModel q = QuantizedModel.load(dir, Device.cpu(), "auto", (Path) null);
+        // --tokenizer wins over the embedded vocabulary
+        try (QuantizedModel q = QuantizedModel.load(export.file(), Device.cpu(), "auto", MODEL);
                 TextTokenizer tok = TextTokenizer.load(MODEL)) {
-            assertArrayEquals(tok.encodePlain("Once upon a time"), q.tokenizer().encodePlain("Once upon a time"));
+            assertArrayEquals(tok.encode("Once upon a time"), q.tokenizer().encode("Once upon a time"));
         }
     }
 
