@@ -255,6 +255,7 @@ final class BlockwisePass {
 
     private QuantOptions options(String layer, Map<String, float[]> importance, Map<String, TuningParams> tuning) {
         QuantOptions base = plan.algorithm() == Algorithm.OPT_RTN
+                && !io.autoround.quant.OptRtnPolicy.routedExpertUsesPureRtn(layer, plan.options().disableOptRtn)
                 ? QuantOptions.optimizedRtn(plan.precision(), meanOverSamples(importance.get(layer)))
                 : QuantOptions.rtn(plan.precision());
         TuningParams t = tuning.get(layer);

@@ -3,6 +3,7 @@ package io.autoround.api;
 import io.autoround.model.arch.Architecture;
 import io.autoround.model.arch.LinearSpec;
 import io.autoround.model.safetensors.SafetensorsCheckpoint;
+import io.autoround.quant.OptRtnPolicy;
 import io.autoround.quant.QuantOptions;
 import io.autoround.quant.QuantResult;
 import java.io.PrintStream;
@@ -60,7 +61,9 @@ final class RtnPass {
                 }
                 String weightOf = b < arch.numBlocks() || !arch.tiedLmHead() ? "" : Architecture.EMBEDDINGS;
                 Map<String, QuantResult> results = LayerQuantizer.quantize(LayerQuantizer.jobs(names, plan,
-                        n -> ckpt.readFloats((weightOf.isEmpty() ? n : weightOf) + ".weight"), n -> rtn, shapes));
+                        n -> ckpt.readFloats((weightOf.isEmpty() ? n : weightOf) + ".weight"),
+                        n -> OptRtnPolicy.routedExpertUsesPureRtn(n, plan.options().disableOptRtn)
+                                ? QuantOptions.rtn(plan.precision()) : rtn, shapes));
                 results.values().forEach(r -> sink.accept(r.weight()));
                 String name = b < arch.numBlocks() ? arch.blockName(b) : "lm_head";
                 BlockReport report = new BlockReport(b, name, names.size(), Double.NaN, Double.NaN, (System.nanoTime() - start) / 1e9);

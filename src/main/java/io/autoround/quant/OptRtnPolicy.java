@@ -15,6 +15,17 @@ public final class OptRtnPolicy {
     }
 
     /**
+     * MoE routed experts use pure RTN under optimized RTN unless the user asked for optimized RTN explicitly
+     * ({@code --enable_opt_rtn}): the reference does this for speed ({@code quantize_layer_via_rtn}); shared
+     * experts keep the search.
+     *
+     * @param disableOptRtn the user's {@code disable_opt_rtn} (null = unset, FALSE = explicitly enabled)
+     */
+    public static boolean routedExpertUsesPureRtn(String layerName, Boolean disableOptRtn) {
+        return disableOptRtn == null && layerName.contains("expert") && !layerName.contains("shared_expert");
+    }
+
+    /**
      * @param presetName the scheme's preset name, or null for a custom scheme
      * @param scheme the resolved scheme
      * @param disableOptRtn the user's {@code disable_opt_rtn} (null = unset)
