@@ -153,7 +153,7 @@ class IntQuantizerTest {
                         QuantOptions.rtn(Precision.FP32)));
         assertTrue(fp.getMessage().contains("keeps full precision"), fp.getMessage());
         UnsupportedOperationException dq = assertThrows(UnsupportedOperationException.class,
-                () -> WeightQuantizer.quantize("model.x", new float[64], 2, 32, SchemePresets.get("GGUF:Q4_K_M"),
+                () -> WeightQuantizer.quantize("model.x", new float[512], 2, 256, SchemePresets.get("GGUF:Q2_K_S"),
                         QuantOptions.rtn(Precision.FP32)));
         assertTrue(dq.getMessage().contains("int_asym_dq"), dq.getMessage());
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
