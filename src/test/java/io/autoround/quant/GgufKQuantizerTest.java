@@ -113,6 +113,25 @@ class GgufKQuantizerTest {
     }
 
     @Test
+    void rowPermutationMovesRowsWithTheirScales() {
+        Random r = new Random(8);
+        float[] w = new float[4 * 256];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) r.nextGaussian() * (1 + i / 256);
+        }
+        int[] source = {2, 0, 3, 1};
+        for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
+            QuantResult q = WeightQuantizer.quantize("l", w, 4, 256, GgufLayerPacker.schemeOf(t),
+                    QuantOptions.rtn(Precision.FP32));
+            float[] back = GgmlBlockCodec.dequantize(t, GgufLayerPacker.pack(q.weight(), t, source), w.length);
+            for (int row = 0; row < 4; row++) {
+                float[] expected = java.util.Arrays.copyOfRange(q.dequantized(), source[row] * 256, source[row] * 256 + 256);
+                assertArrayEquals(expected, java.util.Arrays.copyOfRange(back, row * 256, row * 256 + 256), t + " row " + row);
+            }
+        }
+    }
+
+    @Test
     void q4kMatchesTheStoredSuperScales() {
         float[] w = new float[256];
         for (int i = 0; i < 256; i++) {
