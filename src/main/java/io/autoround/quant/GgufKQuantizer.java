@@ -2,14 +2,15 @@ package io.autoround.quant;
 
 /**
  * RTN (iters 0, no importance matrix) for the GGUF k-quant data types (reference-spec 2.8): {@code int_asym_dq}
- * with 4 or 5 bits (Q4_K, Q5_K: sub-blocks of 32, 6-bit scales and mins) and {@code int_sym_dq} with 6 bits (Q6_K:
+ * with 2 bits (Q2_K: sub-blocks of 16, 4-bit scales and mins), 4 or 5 bits (Q4_K, Q5_K: sub-blocks of 32, 6-bit
+ * scales and mins) and {@code int_sym_dq} with 6 bits (Q6_K:
  * sub-blocks of 16, int8 scales), in super-blocks of 256 input channels, as llama.cpp's
- * {@code quantize_row_q4_K_ref / q5_K_ref / q6_K_ref}.
+ * {@code quantize_row_q2_K_ref / q4_K_ref / q5_K_ref / q6_K_ref}.
  *
  * <p>Codes are computed with the fp16 super scale times the quantized sub-block scale, so the fake-quantized weight
  * equals what the GGUF file dequantizes to. The {@link QuantizedWeight} holds, per sub-block (group): {@code scales}
- * = {@code d * sc} (fp32, exact), for Q4_K/Q5_K {@code mins} = {@code -(dmin * m)} (value = code * scale + min), and
- * {@code zeros} = the sub-block integers ({@code sc | m << 8} for Q4_K/Q5_K, the signed {@code sc} for Q6_K, whose
+ * = {@code d * sc} (fp32, exact), for Q2_K/Q4_K/Q5_K {@code mins} = {@code -(dmin * m)} (value = code * scale + min), and
+ * {@code zeros} = the sub-block integers ({@code sc | m << 8} for Q2_K/Q4_K/Q5_K, the signed {@code sc} for Q6_K, whose
  * codes are offset by 32: value = (code - 32) * scale). The packer recovers {@code d = scale / sc} exactly.
  */
 public final class GgufKQuantizer {
@@ -22,10 +23,11 @@ public final class GgufKQuantizer {
 
     private GgufKQuantizer() {}
 
-    /** True for the k-quant data types this class implements (Q4_K, Q5_K, Q6_K). */
+    /** True for the k-quant data types this class implements (Q2_K, Q4_K, Q5_K, Q6_K). */
     public static boolean supports(QuantScheme s) {
         String dt = s.dataType().toLowerCase();
         return (dt.equals(ASYM) && (s.bits() == 4 || s.bits() == 5) && s.groupSize() == 32)
+                || (dt.equals(ASYM) && s.bits() == 2 && s.groupSize() == 16)
                 || (dt.equals(SYM) && s.bits() == 6 && s.groupSize() == 16);
     }
 
@@ -39,7 +41,7 @@ public final class GgufKQuantizer {
         if (!supports(scheme)) {
             throw new UnsupportedOperationException(name + ": GGUF k-quant " + scheme.dataType() + " with "
                     + scheme.bits() + " bits and group " + scheme.groupSize() + " is not implemented yet "
-                    + "(implemented: Q4_K, Q5_K, Q6_K)");
+                    + "(implemented: Q2_K, Q4_K, Q5_K, Q6_K)");
         }
         if (cols % QK_K != 0 || w.length != (long) rows * cols) {
             throw new IllegalArgumentException(name + ": GGUF k-quants need in_features a multiple of " + QK_K
@@ -53,7 +55,9 @@ public final class GgufKQuantizer {
         int[] ints = new int[groups];
         float[] mins = asym ? new float[groups] : null;
         for (int sb = 0; sb < w.length / QK_K; sb++) {
-            if (asym) {
+            if (asym && scheme.bits() == 2) {
+                q2SuperBlock(w, sb * QK_K, codes, scales, mins, ints);
+            } else if (asym) {
                 asymSuperBlock(w, sb * QK_K, scheme.bits(), codes, scales, mins, ints);
             } else {
                 symSuperBlock(w, sb * QK_K, codes, scales, ints);
@@ -111,6 +115,47 @@ public final class GgufKQuantizer {
             int o = off + 32 * j;
             for (int l = 0; l < 32; l++) {
                 codes[o + l] = dd == 0 ? 0 : KQuantSearch.clamp((int) Math.rint((x[o + l] + dm) / dd), 0, nmax);
+            }
+        }
+    }
+
+    /**
+     * One Q2_K super-block: 16 sub-blocks of 16 with weights |x| and the mean-absolute-error search, 4-bit scales
+     * and mins against {@code d = fp16(max_scale / 15)}, {@code dmin = fp16(max_min / 15)}.
+     */
+    private static void q2SuperBlock(float[] x, int off, int[] codes, float[] scales, float[] mins, int[] ints) {
+        float[] sc = new float[16];
+        float[] mn = new float[16];
+        float maxScale = 0;
+        float maxMin = 0;
+        float[] weight = new float[16];
+        for (int j = 0; j < 16; j++) {
+            int o = off + 16 * j;
+            for (int l = 0; l < 16; l++) {
+                weight[l] = Math.abs(x[o + l]);
+            }
+            float[] sm = KQuantSearch.scaleMin(x, o, 16, weight, 3, -0.5f, 0.1f, 15, true);
+            sc[j] = sm[0];
+            mn[j] = sm[1];
+            maxScale = Math.max(maxScale, sc[j]);
+            maxMin = Math.max(maxMin, mn[j]);
+        }
+        float d = maxScale > 0 ? ScaleDtype.FP16.round(maxScale / 15f) : 0f;
+        float dmin = maxMin > 0 ? ScaleDtype.FP16.round(maxMin / 15f) : 0f;
+        float invScale = maxScale > 0 ? 15f / maxScale : 0f;
+        float invMin = maxMin > 0 ? 15f / maxMin : 0f;
+        int g0 = off / 16;
+        for (int j = 0; j < 16; j++) {
+            int ls = KQuantSearch.clamp((int) Math.rint(invScale * sc[j]), 0, 15);
+            int lm = KQuantSearch.clamp((int) Math.rint(invMin * mn[j]), 0, 15);
+            float dd = d * ls;
+            float dm = dmin * lm;
+            scales[g0 + j] = dd;
+            mins[g0 + j] = -dm;
+            ints[g0 + j] = ls | lm << 8;
+            int o = off + 16 * j;
+            for (int l = 0; l < 16; l++) {
+                codes[o + l] = dd == 0 ? 0 : KQuantSearch.clamp((int) Math.rint((x[o + l] + dm) / dd), 0, 3);
             }
         }
     }

@@ -153,9 +153,9 @@ class IntQuantizerTest {
                         QuantOptions.rtn(Precision.FP32)));
         assertTrue(fp.getMessage().contains("keeps full precision"), fp.getMessage());
         UnsupportedOperationException dq = assertThrows(UnsupportedOperationException.class,
-                () -> WeightQuantizer.quantize("model.x", new float[512], 2, 256, SchemePresets.get("GGUF:Q2_K_S"),
+                () -> WeightQuantizer.quantize("model.x", new float[512], 2, 256, SchemePresets.get("GGUF:Q3_K_S"),
                         QuantOptions.rtn(Precision.FP32)));
-        assertTrue(dq.getMessage().contains("int_asym_dq"), dq.getMessage());
+        assertTrue(dq.getMessage().contains("int_sym_dq"), dq.getMessage());
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
                 () -> new GroupLayout(0, 8, 128));
         assertTrue(shape.getMessage().contains("[0, 8]"), shape.getMessage());

@@ -5,9 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Byte layouts of the ggml k-quant types Q4_K, Q5_K and Q6_K (reference-spec 3.7, llama.cpp {@code block_q4_K},
- * {@code block_q5_K}, {@code block_q6_K}): 256-element super-blocks, little-endian, fp16 super scales.
+ * Byte layouts of the ggml k-quant types Q2_K, Q4_K, Q5_K and Q6_K (reference-spec 3.7, llama.cpp
+ * {@code block_q2_K}, {@code block_q4_K}, {@code block_q5_K}, {@code block_q6_K}): 256-element super-blocks,
+ * little-endian, fp16 super scales.
  * <ul>
+ *   <li>Q2_K (84 B): 16 bytes {@code sc | m << 4} (4-bit scale and min of each sub-block of 16), {@code qs[64]}
+ *       (for each 128-half {@code h}, byte {@code 32h + l} = {@code sum_s L[128h + 32s + l] << 2s}), d, dmin.</li>
  *   <li>Q4_K (144 B): d, dmin, 12 bytes of 6-bit sub-block scales and mins (8 sub-blocks of 32), 128 bytes of
  *       nibbles: byte {@code 32c + l} = {@code L[64c + l] | L[64c + 32 + l] << 4}.</li>
  *   <li>Q5_K (176 B): d, dmin, the 12 scale bytes, {@code qh[32]} (bit {@code m} of byte {@code l} = bit 4 of
@@ -15,7 +18,7 @@ import java.nio.ByteOrder;
  *   <li>Q6_K (210 B): {@code ql[128]}, {@code qh[64]}, 16 int8 sub-block scales (sub-blocks of 16), d. Codes are
  *       stored as {@code L = q + 32} in [0, 64).</li>
  * </ul>
- * Values are llama.cpp's {@code dequantize_row_*}: {@code (d*sc)*L - (dmin*m)} for Q4_K/Q5_K and
+ * Values are llama.cpp's {@code dequantize_row_*}: {@code (d*sc)*L - (dmin*m)} for Q2_K/Q4_K/Q5_K and
  * {@code (d*sc)*(L - 32)} for Q6_K, in fp32.
  */
 public final class GgmlKBlockCodec {
@@ -30,16 +33,16 @@ public final class GgmlKBlockCodec {
      * @param codes unsigned codes, one per element
      * @param d fp16 super-block scale, one per super-block
      * @param dmin fp16 super-block min scale (null for Q6_K)
-     * @param scales sub-block scale integers (6-bit unsigned for Q4_K/Q5_K, int8 for Q6_K)
-     * @param mins sub-block min integers (6-bit, null for Q6_K)
+     * @param scales sub-block scale integers (4-bit for Q2_K, 6-bit for Q4_K/Q5_K, int8 for Q6_K)
+     * @param mins sub-block min integers (4- or 6-bit, null for Q6_K)
      */
     public record Blocks(int[] codes, float[] d, float[] dmin, int[] scales, int[] mins) {}
 
-    /** Elements per sub-block: 32 for Q4_K/Q5_K, 16 for Q6_K. */
+    /** Elements per sub-block: 32 for Q4_K/Q5_K, 16 for Q2_K/Q6_K. */
     public static int subBlockSize(GgmlType t) {
         return switch (t) {
             case Q4_K, Q5_K -> 32;
-            case Q6_K -> 16;
+            case Q2_K, Q6_K -> 16;
             default -> throw new IllegalArgumentException(t + " is not a k-quant type");
         };
     }
@@ -47,6 +50,7 @@ public final class GgmlKBlockCodec {
     /** Code bits: 4, 5 or 6. */
     public static int bits(GgmlType t) {
         return switch (t) {
+            case Q2_K -> 2;
             case Q4_K -> 4;
             case Q5_K -> 5;
             case Q6_K -> 6;
@@ -54,9 +58,14 @@ public final class GgmlKBlockCodec {
         };
     }
 
-    /** True for the types with sub-block mins (Q4_K, Q5_K). */
+    /** True for the types with sub-block mins (Q2_K, Q4_K, Q5_K). */
     public static boolean hasMin(GgmlType t) {
-        return t == GgmlType.Q4_K || t == GgmlType.Q5_K;
+        return t == GgmlType.Q2_K || t == GgmlType.Q4_K || t == GgmlType.Q5_K;
+    }
+
+    /** Largest sub-block scale / min integer of a type with mins: 15 for Q2_K, 63 for Q4_K/Q5_K. */
+    public static int maxSubScale(GgmlType t) {
+        return t == GgmlType.Q2_K ? 15 : 63;
     }
 
     /** Packs {@code b} (numel = codes.length, a multiple of 256); scales d/dmin must be exact fp16 values. */
@@ -76,6 +85,10 @@ public final class GgmlKBlockCodec {
             int base = i * QK_K;
             if (t == GgmlType.Q6_K) {
                 packQ6(out, b, i, base);
+                continue;
+            }
+            if (t == GgmlType.Q2_K) {
+                packQ2(out, b, i, base);
                 continue;
             }
             out.putShort(exactFp16(t, b.d()[i], "d", i));
@@ -99,6 +112,23 @@ public final class GgmlKBlockCodec {
             }
         }
         return out.array();
+    }
+
+    private static void packQ2(ByteBuffer out, Blocks b, int i, int base) {
+        for (int j = 0; j < 16; j++) {
+            out.put((byte) (b.scales()[i * 16 + j] | b.mins()[i * 16 + j] << 4));
+        }
+        for (int h = 0; h < 2; h++) {
+            for (int l = 0; l < 32; l++) {
+                int v = 0;
+                for (int s = 0; s < 4; s++) {
+                    v |= b.codes()[base + 128 * h + 32 * s + l] << (2 * s);
+                }
+                out.put((byte) v);
+            }
+        }
+        out.putShort(exactFp16(GgmlType.Q2_K, b.d()[i], "d", i));
+        out.putShort(exactFp16(GgmlType.Q2_K, b.dmin()[i], "dmin", i));
     }
 
     private static void packQ6(ByteBuffer out, Blocks b, int i, int base) {
@@ -178,6 +208,23 @@ public final class GgmlKBlockCodec {
                 d[i] = HalfFloats.fp16BitsToFloat(in.getShort(pos + 208));
                 continue;
             }
+            if (t == GgmlType.Q2_K) {
+                for (int j = 0; j < 16; j++) {
+                    sc[i * 16 + j] = bytes[pos + j] & 15;
+                    mn[i * 16 + j] = (bytes[pos + j] & 0xFF) >> 4;
+                }
+                for (int h = 0; h < 2; h++) {
+                    for (int l = 0; l < 32; l++) {
+                        int v = bytes[pos + 16 + 32 * h + l] & 0xFF;
+                        for (int s = 0; s < 4; s++) {
+                            codes[base + 128 * h + 32 * s + l] = (v >> (2 * s)) & 3;
+                        }
+                    }
+                }
+                d[i] = HalfFloats.fp16BitsToFloat(in.getShort(pos + 80));
+                dmin[i] = HalfFloats.fp16BitsToFloat(in.getShort(pos + 82));
+                continue;
+            }
             d[i] = HalfFloats.fp16BitsToFloat(in.getShort(pos));
             dmin[i] = HalfFloats.fp16BitsToFloat(in.getShort(pos + 2));
             for (int j = 0; j < 8; j++) {
@@ -233,9 +280,9 @@ public final class GgmlKBlockCodec {
             }
         }
         int lo = hasMin(t) ? 0 : -128;
-        int hi = hasMin(t) ? 63 : 127;
+        int hi = hasMin(t) ? maxSubScale(t) : 127;
         for (int j = 0; j < b.scales().length; j++) {
-            if (b.scales()[j] < lo || b.scales()[j] > hi || (b.mins() != null && (b.mins()[j] < 0 || b.mins()[j] > 63))) {
+            if (b.scales()[j] < lo || b.scales()[j] > hi || (b.mins() != null && (b.mins()[j] < 0 || b.mins()[j] > hi))) {
                 throw new IllegalArgumentException(t + ": sub-block " + j + " scale/min integer outside [" + lo + ", "
                         + hi + "]");
             }

@@ -24,7 +24,8 @@ public record GgufFileType(String format, String preset, GgmlType baseType, int 
             new GgufFileType("gguf:q4_k_m", "GGUF:Q4_K_M", GgmlType.Q4_K, 15),
             new GgufFileType("gguf:q5_k_s", "GGUF:Q5_K_S", GgmlType.Q5_K, 16),
             new GgufFileType("gguf:q5_k_m", "GGUF:Q5_K_M", GgmlType.Q5_K, 17),
-            new GgufFileType("gguf:q6_k", "GGUF:Q6_K", GgmlType.Q6_K, 18));
+            new GgufFileType("gguf:q6_k", "GGUF:Q6_K", GgmlType.Q6_K, 18),
+            new GgufFileType("gguf:q2_k_s", "GGUF:Q2_K_S", GgmlType.Q2_K, 21));
 
     /** The supported formats. */
     public static List<GgufFileType> all() {

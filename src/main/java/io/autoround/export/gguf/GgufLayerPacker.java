@@ -23,6 +23,7 @@ public final class GgufLayerPacker {
     /** Bits of a quantized block type. */
     public static int bits(GgmlType t) {
         return switch (t) {
+            case Q2_K -> 2;
             case Q4_K -> 4;
             case Q5_K -> 5;
             case Q6_K -> 6;
@@ -39,6 +40,9 @@ public final class GgufLayerPacker {
      */
     public static QuantScheme schemeOf(GgmlType t) {
         switch (t) {
+            case Q2_K -> {
+                return SchemeResolver.resolve("GGUF:Q2_K_S", Map.of());
+            }
             case Q4_K -> {
                 return SchemeResolver.resolve("GGUF:Q4_K_S", Map.of());
             }
@@ -91,6 +95,7 @@ public final class GgufLayerPacker {
         String dt = s.dataType().toLowerCase(java.util.Locale.ROOT);
         if (GgufKQuantizer.supports(s)) {
             return switch (s.bits()) {
+                case 2 -> GgmlType.Q2_K;
                 case 4 -> GgmlType.Q4_K;
                 case 5 -> GgmlType.Q5_K;
                 default -> GgmlType.Q6_K;

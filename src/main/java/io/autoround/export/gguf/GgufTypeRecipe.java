@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
  * llama.cpp's per-tensor type choice for the GGUF k-quant file types ({@code llama_tensor_get_type}, reference-spec
  * 2.9), applied to the layer plan before quantization so each Linear is quantized in its final GGUF type:
  * <ul>
- *   <li>attn_v: Q4_K_M / Q5_K_M → Q6_K when {@code use_more_bits(i, n)}; Q4_K_S → Q5_K for the first four.</li>
- *   <li>ffn_down: Q4_K_M / Q5_K_M → Q6_K when {@code use_more_bits(i, n)}; Q4_K_S → Q5_K for {@code i < n/8}.</li>
- *   <li>shape fallback when in_features is not a multiple of 256: Q4_K/Q5_K → Q5_0, Q6_K → Q8_0; when it is not a
+ *   <li>attn_v: Q2_K_S → Q4_K when {@code n_head / n_head_kv >= 4}; Q4_K_M / Q5_K_M → Q6_K when {@code use_more_bits(i, n)}; Q4_K_S → Q5_K for the first four.</li>
+ *   <li>ffn_down: Q2_K_S → Q4_K for {@code i < n/8}; Q4_K_M / Q5_K_M → Q6_K when {@code use_more_bits(i, n)}; Q4_K_S → Q5_K for {@code i < n/8}.</li>
+ *   <li>shape fallback when in_features is not a multiple of 256: Q2_K/Q4_K/Q5_K → Q5_0, Q6_K → Q8_0; when it is not a
  *       multiple of 32 either, the layer stays unquantized (BF16).</li>
  * </ul>
  * The dense architectures this exporter supports have no experts, so the 8-expert rules never apply. Layers the
@@ -33,18 +33,24 @@ public final class GgufTypeRecipe {
         return i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 2;
     }
 
-    /** The GGUF type of a Linear layer (HF name) with {@code inFeatures} inputs in a model of {@code nLayer} blocks. */
-    public static GgmlType typeOf(GgufFileType file, String layer, int inFeatures, int nLayer) {
+    /**
+     * The GGUF type of a Linear layer (HF name) with {@code inFeatures} inputs in a model of {@code nLayer} blocks
+     * with {@code nGqa} query heads per KV head.
+     */
+    public static GgmlType typeOf(GgufFileType file, String layer, int inFeatures, int nLayer, int nGqa) {
         GgmlType t = file.baseType();
         Matcher m = LAYER.matcher(layer);
         if (file.baseType().isKQuant() && m.matches()) {
             int i = Integer.parseInt(m.group(1));
             String f = file.format();
             boolean more = useMoreBits(i, nLayer);
-            if (f.equals("gguf:q4_k_m") || f.equals("gguf:q5_k_m")) {
+            boolean v = m.group(2).equals("self_attn.v_proj");
+            if (f.equals("gguf:q2_k_s")) {
+                t = (v ? nGqa >= 4 : i < nLayer / 8) ? GgmlType.Q4_K : t;
+            } else if (f.equals("gguf:q4_k_m") || f.equals("gguf:q5_k_m")) {
                 t = more ? GgmlType.Q6_K : t;
             } else if (f.equals("gguf:q4_k_s")) {
-                boolean early = m.group(2).equals("self_attn.v_proj") ? i < 4 : i < nLayer / 8;
+                boolean early = v ? i < 4 : i < nLayer / 8;
                 t = early ? GgmlType.Q5_K : t;
             }
         }
@@ -74,7 +80,8 @@ public final class GgufTypeRecipe {
                 out.add(p);
                 continue;
             }
-            GgmlType t = typeOf(file, p.name(), s.inFeatures(), config.numHiddenLayers());
+            int nGqa = config.numKeyValueHeads() > 0 ? config.numAttentionHeads() / config.numKeyValueHeads() : 1;
+            GgmlType t = typeOf(file, p.name(), s.inFeatures(), config.numHiddenLayers(), nGqa);
             QuantScheme scheme = t == GgmlType.BF16 ? null : GgufLayerPacker.schemeOf(t);
             String reason = scheme == null ? "GGUF: in_features " + s.inFeatures() + " not a multiple of 32" : p.reason();
             out.add(new LayerPlan(p.name(), scheme, reason, false, p.inBlock()));

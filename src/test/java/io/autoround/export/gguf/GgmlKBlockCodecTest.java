@@ -81,6 +81,34 @@ class GgmlKBlockCodecTest {
     }
 
     @Test
+    void q2kLayout() {
+        int[] q = codes(2);
+        int[] sc = new int[16];
+        int[] mn = new int[16];
+        for (int j = 0; j < 16; j++) {
+            sc[j] = j;
+            mn[j] = 15 - j;
+        }
+        byte[] b = GgmlKBlockCodec.pack(GgmlType.Q2_K, new GgmlKBlockCodec.Blocks(q, new float[] {2f},
+                new float[] {0.125f}, sc, mn));
+        assertEquals(84, b.length);
+        // scales byte j = sc | m << 4
+        assertEquals(0 | 15 << 4, u(b[0]));
+        assertEquals(9 | 6 << 4, u(b[9]));
+        // qs byte 32h + l = L[128h + l] | L[128h + 32 + l] << 2 | L[128h + 64 + l] << 4 | L[128h + 96 + l] << 6
+        assertEquals(q[128 + 5] | q[160 + 5] << 2 | q[192 + 5] << 4 | q[224 + 5] << 6, u(b[16 + 32 + 5]));
+        // d = fp16 2.0 (0x4000), dmin = fp16 0.125 (0x3000) at the end
+        assertArrayEquals(new int[] {0x00, 0x40, 0x00, 0x30}, new int[] {u(b[80]), u(b[81]), u(b[82]), u(b[83])});
+        GgmlKBlockCodec.Blocks back = GgmlKBlockCodec.unpack(GgmlType.Q2_K, b, 256);
+        assertArrayEquals(q, back.codes());
+        assertArrayEquals(sc, back.scales());
+        assertArrayEquals(mn, back.mins());
+        float[] x = GgmlKBlockCodec.dequantize(GgmlType.Q2_K, b, 256);
+        // element 200 is in sub-block 12: 2*12*L - 0.125*3
+        assertEquals(24f * q[200] - 0.375f, x[200]);
+    }
+
+    @Test
     void q6kLayout() {
         int[] q = codes(6);
         int[] sc = new int[16];

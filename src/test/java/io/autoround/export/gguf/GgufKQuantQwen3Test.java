@@ -106,6 +106,20 @@ class GgufKQuantQwen3Test {
     }
 
     @Test
+    void q2ksFileTypeAndTypes() {
+        try (GgufReader r = export("gguf:q2_k_s", "Q2_K_S", options("gguf:q2_k_s"))) {
+            assertEquals(21L, r.get("general.file_type").orElseThrow().asLong());
+            for (QuantizedWeight w : lastWeights) {
+                GgufTensorInfo t = r.tensor(QWEN3.tensorName(w.name() + ".weight"));
+                // n_gqa = 3 and n/8 = 0: the recipe keeps Q2_K; 384-wide inputs fall back to Q5_0
+                GgmlType expected = w.name().endsWith("down_proj") ? GgmlType.Q2_K : GgmlType.Q5_0;
+                assertEquals(expected, t.type(), w.name());
+                assertArrayEquals(valuesOf(w, t.type()), r.dequantize(t), w.name());
+            }
+        }
+    }
+
+    @Test
     void imatrixAndTuningAreRefusedForKQuants() {
         QuantizeOptions im = options("gguf:q4_k_m");
         im.optRtnWeighting = "imatrix";
@@ -127,7 +141,7 @@ class GgufKQuantQwen3Test {
         for (int i = 0; i < v.length; i++) {
             int j = (i / w.cols()) * groups + (i % w.cols()) / g;
             v[i] = switch (t) {
-                case Q4_K, Q5_K -> w.codes()[i] * w.scales()[j] + w.mins()[j];
+                case Q2_K, Q4_K, Q5_K -> w.codes()[i] * w.scales()[j] + w.mins()[j];
                 case Q6_K -> (w.codes()[i] - 32) * w.scales()[j];
                 default -> (w.codes()[i] - w.zeros()[j]) * w.scales()[j];
             };
