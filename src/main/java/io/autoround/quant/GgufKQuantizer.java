@@ -3,15 +3,15 @@ package io.autoround.quant;
 /**
  * RTN (iters 0, no importance matrix) for the GGUF k-quant data types (reference-spec 2.8): {@code int_asym_dq}
  * with 2 bits (Q2_K: sub-blocks of 16, 4-bit scales and mins), 4 or 5 bits (Q4_K, Q5_K: sub-blocks of 32, 6-bit
- * scales and mins) and {@code int_sym_dq} with 6 bits (Q6_K:
- * sub-blocks of 16, int8 scales), in super-blocks of 256 input channels, as llama.cpp's
- * {@code quantize_row_q2_K_ref / q4_K_ref / q5_K_ref / q6_K_ref}.
+ * scales and mins) and {@code int_sym_dq} with 3 bits (Q3_K: sub-blocks of 16, signed 6-bit
+ * scales) or 6 bits (Q6_K: sub-blocks of 16, int8 scales), in super-blocks of 256 input channels, as llama.cpp's
+ * {@code quantize_row_q2_K_ref / q3_K_ref / q4_K_ref / q5_K_ref / q6_K_ref}.
  *
  * <p>Codes are computed with the fp16 super scale times the quantized sub-block scale, so the fake-quantized weight
  * equals what the GGUF file dequantizes to. The {@link QuantizedWeight} holds, per sub-block (group): {@code scales}
  * = {@code d * sc} (fp32, exact), for Q2_K/Q4_K/Q5_K {@code mins} = {@code -(dmin * m)} (value = code * scale + min), and
- * {@code zeros} = the sub-block integers ({@code sc | m << 8} for Q2_K/Q4_K/Q5_K, the signed {@code sc} for Q6_K, whose
- * codes are offset by 32: value = (code - 32) * scale). The packer recovers {@code d = scale / sc} exactly.
+ * {@code zeros} = the sub-block integers ({@code sc | m << 8} for Q2_K/Q4_K/Q5_K, the signed {@code sc} for Q3_K/Q6_K, whose
+ * codes are offset by 4 / 32: value = (code - offset) * scale). The packer recovers {@code d = scale / sc} exactly.
  */
 public final class GgufKQuantizer {
     /** Elements per super-block. */
@@ -28,7 +28,7 @@ public final class GgufKQuantizer {
         String dt = s.dataType().toLowerCase();
         return (dt.equals(ASYM) && (s.bits() == 4 || s.bits() == 5) && s.groupSize() == 32)
                 || (dt.equals(ASYM) && s.bits() == 2 && s.groupSize() == 16)
-                || (dt.equals(SYM) && s.bits() == 6 && s.groupSize() == 16);
+                || (dt.equals(SYM) && (s.bits() == 3 || s.bits() == 6) && s.groupSize() == 16);
     }
 
     /** Quantise {@code w} ([rows * cols], row-major); {@code cols} must be a multiple of 256. */
@@ -41,7 +41,7 @@ public final class GgufKQuantizer {
         if (!supports(scheme)) {
             throw new UnsupportedOperationException(name + ": GGUF k-quant " + scheme.dataType() + " with "
                     + scheme.bits() + " bits and group " + scheme.groupSize() + " is not implemented yet "
-                    + "(implemented: Q2_K, Q4_K, Q5_K, Q6_K)");
+                    + "(implemented: Q2_K, Q3_K, Q4_K, Q5_K, Q6_K)");
         }
         if (cols % QK_K != 0 || w.length != (long) rows * cols) {
             throw new IllegalArgumentException(name + ": GGUF k-quants need in_features a multiple of " + QK_K
@@ -60,13 +60,14 @@ public final class GgufKQuantizer {
             } else if (asym) {
                 asymSuperBlock(w, sb * QK_K, scheme.bits(), codes, scales, mins, ints);
             } else {
-                symSuperBlock(w, sb * QK_K, codes, scales, ints);
+                symSuperBlock(w, sb * QK_K, scheme.bits(), codes, scales, ints);
             }
         }
+        int offset = 1 << (scheme.bits() - 1);
         float[] deq = new float[w.length];
         for (int i = 0; i < w.length; i++) {
             int j = i / g;
-            float v = asym ? codes[i] * scales[j] + mins[j] : (codes[i] - 32) * scales[j];
+            float v = asym ? codes[i] * scales[j] + mins[j] : (codes[i] - offset) * scales[j];
             deq[i] = opts.precision().round(v);
         }
         return new QuantResult(new QuantizedWeight(name, rows, cols, scheme, codes, scales, ints, Float.NaN, mins), deq);
@@ -160,13 +161,19 @@ public final class GgufKQuantizer {
         }
     }
 
-    /** One Q6_K super-block: 16 sub-blocks of 16, int8 scales against d = fp16(max_scale / -128). */
-    private static void symSuperBlock(float[] x, int off, int[] codes, float[] scales, int[] ints) {
+    /**
+     * One Q3_K / Q6_K super-block: 16 sub-blocks of 16 (make_q3_quants / make_qx_quants), signed 6-bit / int8 scales
+     * against {@code d = fp16(max_scale / -32 | -128)}.
+     */
+    private static void symSuperBlock(float[] x, int off, int bits, int[] codes, float[] scales, int[] ints) {
+        int nmax = 1 << (bits - 1);
+        int scaleHalf = bits == 3 ? 32 : 128;
         float[] sc = new float[16];
         float maxScale = 0;
         float maxAbs = 0;
         for (int j = 0; j < 16; j++) {
-            sc[j] = KQuantSearch.symScale(x, off + 16 * j, 16, 32);
+            sc[j] = bits == 3 ? KQuantSearch.q3Scale(x, off + 16 * j, 16, nmax)
+                    : KQuantSearch.symScale(x, off + 16 * j, 16, nmax);
             if (Math.abs(sc[j]) > maxAbs) {
                 maxAbs = Math.abs(sc[j]);
                 maxScale = sc[j];
@@ -178,19 +185,19 @@ public final class GgufKQuantizer {
                 scales[g0 + j] = 0f;
                 ints[g0 + j] = 0;
             }
-            java.util.Arrays.fill(codes, off, off + QK_K, 32);
+            java.util.Arrays.fill(codes, off, off + QK_K, nmax);
             return;
         }
-        float iscale = -128f / maxScale;
+        float iscale = -scaleHalf / maxScale;
         float d = ScaleDtype.FP16.round(1 / iscale);
         for (int j = 0; j < 16; j++) {
-            int q = KQuantSearch.clamp((int) Math.rint(iscale * sc[j]), -128, 127);
+            int q = KQuantSearch.clamp((int) Math.rint(iscale * sc[j]), -scaleHalf, scaleHalf - 1);
             float dd = d * q;
             scales[g0 + j] = dd;
             ints[g0 + j] = q;
             int o = off + 16 * j;
             for (int l = 0; l < 16; l++) {
-                codes[o + l] = dd == 0 ? 32 : KQuantSearch.clamp((int) Math.rint(x[o + l] / dd), -32, 31) + 32;
+                codes[o + l] = dd == 0 ? nmax : KQuantSearch.clamp((int) Math.rint(x[o + l] / dd), -nmax, nmax - 1) + nmax;
             }
         }
     }

@@ -2,8 +2,9 @@ package io.autoround.quant;
 
 /**
  * The llama.cpp-compatible per-sub-block scale searches of the GGUF k-quants without an importance matrix
- * (reference-spec 2.8): the weighted least-squares scale/min search of {@code make_qkx2_quants} (Q4_K, Q5_K)
- * and the symmetric search of {@code make_qx_quants} with {@code rmse_type = 1} (Q6_K). All arithmetic is fp32
+ * (reference-spec 2.8): the weighted least-squares scale/min search of {@code make_qkx2_quants} (Q2_K,
+ * Q4_K, Q5_K), the symmetric search of {@code make_qx_quants} with {@code rmse_type = 1} (Q6_K) and
+ * {@code make_q3_quants} with RMSE refinement (Q3_K). All arithmetic is fp32
  * and rounding is half-to-even, as llama.cpp's {@code nearest_int}.
  */
 public final class KQuantSearch {
@@ -115,6 +116,64 @@ public final class KQuantSearch {
             }
         }
         return scale;
+    }
+
+    /**
+     * Signed scale of {@code x[off .. off+n)} for codes in [-nmax, nmax - 1] as llama.cpp's {@code make_q3_quants}
+     * with {@code do_rmse}: codes at {@code -nmax / m}, then up to 5 coordinate-descent sweeps (weights x^2) that
+     * move one code at a time to its refitted value when that raises {@code sumlx^2 / suml2}; the scale is
+     * {@code sumlx / suml2}. Returns 0 for an all-(near-)zero group.
+     */
+    public static float q3Scale(float[] x, int off, int n, int nmax) {
+        float amax = 0;
+        float max = 0;
+        for (int i = 0; i < n; i++) {
+            float ax = Math.abs(x[off + i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[off + i];
+            }
+        }
+        if (amax < GROUP_MAX_EPS) {
+            return 0f;
+        }
+        float iscale = -nmax / max;
+        int[] l = new int[n];
+        float sumlx = 0;
+        float suml2 = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            l[i] = clamp((int) Math.rint(iscale * v), -nmax, nmax - 1);
+            float w = v * v;
+            sumlx += w * v * l[i];
+            suml2 += w * l[i] * l[i];
+        }
+        for (int sweep = 0; sweep < 5; sweep++) {
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                float v = x[off + i];
+                float w = v * v;
+                float slx = sumlx - w * v * l[i];
+                if (slx > 0) {
+                    float sl2 = suml2 - w * l[i] * l[i];
+                    int nl = clamp((int) Math.rint(v * sl2 / slx), -nmax, nmax - 1);
+                    if (nl != l[i]) {
+                        slx += w * v * nl;
+                        sl2 += w * nl * nl;
+                        if (sl2 > 0 && slx * slx * suml2 > sumlx * sumlx * sl2) {
+                            l[i] = nl;
+                            sumlx = slx;
+                            suml2 = sl2;
+                            changed++;
+                        }
+                    }
+                }
+            }
+            if (changed == 0) {
+                break;
+            }
+        }
+        return sumlx / suml2;
     }
 
     /** {sumlx, suml2} of the codes at inverse scale {@code iscale}, weights x^2. */

@@ -11,6 +11,10 @@ import java.nio.ByteOrder;
  * <ul>
  *   <li>Q2_K (84 B): 16 bytes {@code sc | m << 4} (4-bit scale and min of each sub-block of 16), {@code qs[64]}
  *       (for each 128-half {@code h}, byte {@code 32h + l} = {@code sum_s L[128h + 32s + l] << 2s}), d, dmin.</li>
+ *   <li>Q3_K (110 B): {@code hmask[32]} (bit {@code m} of byte {@code l} = bit 2 of {@code L[32m + l]}),
+ *       {@code qs[64]} (low 2 bits, as Q2_K), 12 bytes of 6-bit signed sub-block scales stored as {@code sc + 32}
+ *       (bytes 0-7: low nibbles of scales 0-7 | low nibbles of scales 8-15 << 4; byte {@code 8 + i}: the 2-bit
+ *       high parts of scales i, 4+i, 8+i, 12+i at bits 0, 2, 4, 6), d. Codes {@code L = q + 4} in [0, 8).</li>
  *   <li>Q4_K (144 B): d, dmin, 12 bytes of 6-bit sub-block scales and mins (8 sub-blocks of 32), 128 bytes of
  *       nibbles: byte {@code 32c + l} = {@code L[64c + l] | L[64c + 32 + l] << 4}.</li>
  *   <li>Q5_K (176 B): d, dmin, the 12 scale bytes, {@code qh[32]} (bit {@code m} of byte {@code l} = bit 4 of
@@ -19,7 +23,7 @@ import java.nio.ByteOrder;
  *       stored as {@code L = q + 32} in [0, 64).</li>
  * </ul>
  * Values are llama.cpp's {@code dequantize_row_*}: {@code (d*sc)*L - (dmin*m)} for Q2_K/Q4_K/Q5_K and
- * {@code (d*sc)*(L - 32)} for Q6_K, in fp32.
+ * {@code (d*sc)*(L - 4)} for Q3_K and {@code (d*sc)*(L - 32)} for Q6_K, in fp32.
  */
 public final class GgmlKBlockCodec {
     /** Elements per super-block. */
@@ -33,7 +37,8 @@ public final class GgmlKBlockCodec {
      * @param codes unsigned codes, one per element
      * @param d fp16 super-block scale, one per super-block
      * @param dmin fp16 super-block min scale (null for Q6_K)
-     * @param scales sub-block scale integers (4-bit for Q2_K, 6-bit for Q4_K/Q5_K, int8 for Q6_K)
+     * @param scales sub-block scale integers (4-bit for Q2_K, 6-bit for Q4_K/Q5_K, signed 6-bit for Q3_K,
+     *     int8 for Q6_K)
      * @param mins sub-block min integers (4- or 6-bit, null for Q6_K)
      */
     public record Blocks(int[] codes, float[] d, float[] dmin, int[] scales, int[] mins) {}
@@ -42,7 +47,7 @@ public final class GgmlKBlockCodec {
     public static int subBlockSize(GgmlType t) {
         return switch (t) {
             case Q4_K, Q5_K -> 32;
-            case Q2_K, Q6_K -> 16;
+            case Q2_K, Q3_K, Q6_K -> 16;
             default -> throw new IllegalArgumentException(t + " is not a k-quant type");
         };
     }
@@ -51,6 +56,7 @@ public final class GgmlKBlockCodec {
     public static int bits(GgmlType t) {
         return switch (t) {
             case Q2_K -> 2;
+            case Q3_K -> 3;
             case Q4_K -> 4;
             case Q5_K -> 5;
             case Q6_K -> 6;
@@ -91,6 +97,10 @@ public final class GgmlKBlockCodec {
                 packQ2(out, b, i, base);
                 continue;
             }
+            if (t == GgmlType.Q3_K) {
+                packQ3(out, b, i, base);
+                continue;
+            }
             out.putShort(exactFp16(t, b.d()[i], "d", i));
             out.putShort(exactFp16(t, b.dmin()[i], "dmin", i));
             out.put(packScales(b.scales(), b.mins(), i * 8));
@@ -129,6 +139,34 @@ public final class GgmlKBlockCodec {
         }
         out.putShort(exactFp16(GgmlType.Q2_K, b.d()[i], "d", i));
         out.putShort(exactFp16(GgmlType.Q2_K, b.dmin()[i], "dmin", i));
+    }
+
+    private static void packQ3(ByteBuffer out, Blocks b, int i, int base) {
+        int[] q = b.codes();
+        for (int l = 0; l < 32; l++) {
+            int h = 0;
+            for (int m = 0; m < 8; m++) {
+                h |= (q[base + 32 * m + l] >> 2 & 1) << m;
+            }
+            out.put((byte) h);
+        }
+        for (int h = 0; h < 2; h++) {
+            for (int l = 0; l < 32; l++) {
+                int v = 0;
+                for (int s = 0; s < 4; s++) {
+                    v |= (q[base + 128 * h + 32 * s + l] & 3) << (2 * s);
+                }
+                out.put((byte) v);
+            }
+        }
+        byte[] sc = new byte[12];
+        for (int j = 0; j < 16; j++) {
+            int l = b.scales()[i * 16 + j] + 32;
+            sc[j % 8] |= (byte) ((l & 15) << (j < 8 ? 0 : 4));
+            sc[8 + j % 4] |= (byte) ((l >> 4) << (2 * (j / 4)));
+        }
+        out.put(sc);
+        out.putShort(exactFp16(GgmlType.Q3_K, b.d()[i], "d", i));
     }
 
     private static void packQ6(ByteBuffer out, Blocks b, int i, int base) {
@@ -208,6 +246,22 @@ public final class GgmlKBlockCodec {
                 d[i] = HalfFloats.fp16BitsToFloat(in.getShort(pos + 208));
                 continue;
             }
+            if (t == GgmlType.Q3_K) {
+                for (int e = 0; e < QK_K; e++) {
+                    int h = e / 128;
+                    int s = (e % 128) / 32;
+                    int low = (bytes[pos + 32 + 32 * h + e % 32] >> (2 * s)) & 3;
+                    int high = (bytes[pos + e % 32] >> (e / 32)) & 1;
+                    codes[base + e] = low | high << 2;
+                }
+                for (int j = 0; j < 16; j++) {
+                    int low = ((bytes[pos + 96 + j % 8] & 0xFF) >> (j < 8 ? 0 : 4)) & 15;
+                    int high = ((bytes[pos + 104 + j % 4] & 0xFF) >> (2 * (j / 4))) & 3;
+                    sc[i * 16 + j] = (low | high << 4) - 32;
+                }
+                d[i] = HalfFloats.fp16BitsToFloat(in.getShort(pos + 108));
+                continue;
+            }
             if (t == GgmlType.Q2_K) {
                 for (int j = 0; j < 16; j++) {
                     sc[i * 16 + j] = bytes[pos + j] & 15;
@@ -265,10 +319,19 @@ public final class GgmlKBlockCodec {
                 float min = b.dmin()[i / QK_K] * b.mins()[s];
                 out[i] = scale * b.codes()[i] - min;
             } else {
-                out[i] = scale * (b.codes()[i] - 32);
+                out[i] = scale * (b.codes()[i] - codeOffset(t));
             }
         }
         return out;
+    }
+
+    /** The code of value zero for the symmetric types: 4 for Q3_K, 32 for Q6_K. */
+    public static int codeOffset(GgmlType t) {
+        return switch (t) {
+            case Q3_K -> 4;
+            case Q6_K -> 32;
+            default -> throw new IllegalArgumentException(t + " has no code offset (it stores mins)");
+        };
     }
 
     private static void checkRanges(GgmlType t, Blocks b) {
@@ -279,8 +342,8 @@ public final class GgmlKBlockCodec {
                         + " is outside [0, " + maxCode + ")");
             }
         }
-        int lo = hasMin(t) ? 0 : -128;
-        int hi = hasMin(t) ? maxSubScale(t) : 127;
+        int lo = hasMin(t) ? 0 : t == GgmlType.Q3_K ? -32 : -128;
+        int hi = hasMin(t) ? maxSubScale(t) : t == GgmlType.Q3_K ? 31 : 127;
         for (int j = 0; j < b.scales().length; j++) {
             if (b.scales()[j] < lo || b.scales()[j] > hi || (b.mins() != null && (b.mins()[j] < 0 || b.mins()[j] > hi))) {
                 throw new IllegalArgumentException(t + ": sub-block " + j + " scale/min integer outside [" + lo + ", "

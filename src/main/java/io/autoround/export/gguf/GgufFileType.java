@@ -25,7 +25,10 @@ public record GgufFileType(String format, String preset, GgmlType baseType, int 
             new GgufFileType("gguf:q5_k_s", "GGUF:Q5_K_S", GgmlType.Q5_K, 16),
             new GgufFileType("gguf:q5_k_m", "GGUF:Q5_K_M", GgmlType.Q5_K, 17),
             new GgufFileType("gguf:q6_k", "GGUF:Q6_K", GgmlType.Q6_K, 18),
-            new GgufFileType("gguf:q2_k_s", "GGUF:Q2_K_S", GgmlType.Q2_K, 21));
+            new GgufFileType("gguf:q2_k_s", "GGUF:Q2_K_S", GgmlType.Q2_K, 21),
+            new GgufFileType("gguf:q3_k_s", "GGUF:Q3_K_S", GgmlType.Q3_K, 11),
+            new GgufFileType("gguf:q3_k_m", "GGUF:Q3_K_M", GgmlType.Q3_K, 12),
+            new GgufFileType("gguf:q3_k_l", "GGUF:Q3_K_L", GgmlType.Q3_K, 13));
 
     /** The supported formats. */
     public static List<GgufFileType> all() {

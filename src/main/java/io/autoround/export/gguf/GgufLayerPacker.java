@@ -24,6 +24,7 @@ public final class GgufLayerPacker {
     public static int bits(GgmlType t) {
         return switch (t) {
             case Q2_K -> 2;
+            case Q3_K -> 3;
             case Q4_K -> 4;
             case Q5_K -> 5;
             case Q6_K -> 6;
@@ -42,6 +43,9 @@ public final class GgufLayerPacker {
         switch (t) {
             case Q2_K -> {
                 return SchemeResolver.resolve("GGUF:Q2_K_S", Map.of());
+            }
+            case Q3_K -> {
+                return SchemeResolver.resolve("GGUF:Q3_K_S", Map.of());
             }
             case Q4_K -> {
                 return SchemeResolver.resolve("GGUF:Q4_K_S", Map.of());
@@ -96,6 +100,7 @@ public final class GgufLayerPacker {
         if (GgufKQuantizer.supports(s)) {
             return switch (s.bits()) {
                 case 2 -> GgmlType.Q2_K;
+                case 3 -> GgmlType.Q3_K;
                 case 4 -> GgmlType.Q4_K;
                 case 5 -> GgmlType.Q5_K;
                 default -> GgmlType.Q6_K;

@@ -15,16 +15,20 @@ import java.util.regex.Pattern;
  * llama.cpp's per-tensor type choice for the GGUF k-quant file types ({@code llama_tensor_get_type}, reference-spec
  * 2.9), applied to the layer plan before quantization so each Linear is quantized in its final GGUF type:
  * <ul>
- *   <li>attn_v: Q2_K_S → Q4_K when {@code n_head / n_head_kv >= 4}; Q4_K_M / Q5_K_M → Q6_K when {@code use_more_bits(i, n)}; Q4_K_S → Q5_K for the first four.</li>
- *   <li>ffn_down: Q2_K_S → Q4_K for {@code i < n/8}; Q4_K_M / Q5_K_M → Q6_K when {@code use_more_bits(i, n)}; Q4_K_S → Q5_K for {@code i < n/8}.</li>
- *   <li>shape fallback when in_features is not a multiple of 256: Q2_K/Q4_K/Q5_K → Q5_0, Q6_K → Q8_0; when it is not a
+ *   <li>attn_v: Q2_K_S → Q4_K when {@code n_head / n_head_kv >= 4}; Q3_K_M → Q5_K for the first two, then Q4_K;
+ *       Q3_K_L → Q5_K; Q4_K_M / Q5_K_M → Q6_K when {@code use_more_bits(i, n)}; Q4_K_S → Q5_K for the first four.</li>
+ *   <li>ffn_down: Q2_K_S → Q4_K for {@code i < n/8}; Q3_K_M → Q5_K for {@code i < n/16}, else Q4_K;
+ *       Q3_K_L → Q5_K; Q4_K_M / Q5_K_M → Q6_K when {@code use_more_bits(i, n)}; Q4_K_S → Q5_K for {@code i < n/8}.</li>
+ *   <li>attn_output: Q3_K_M → Q4_K; Q3_K_L → Q5_K.</li>
+ *   <li>shape fallback when in_features is not a multiple of 256: Q2_K/Q3_K/Q4_K/Q5_K → Q5_0, Q6_K → Q8_0; when it is not a
  *       multiple of 32 either, the layer stays unquantized (BF16).</li>
  * </ul>
  * The dense architectures this exporter supports have no experts, so the 8-expert rules never apply. Layers the
  * user fixed with {@code layer_config} keep their scheme. Legacy file types are returned unchanged.
  */
 public final class GgufTypeRecipe {
-    private static final Pattern LAYER = Pattern.compile("model\\.layers\\.(\\d+)\\.(self_attn\\.v_proj|mlp\\.down_proj)");
+    private static final Pattern LAYER = Pattern.compile(
+            "model\\.layers\\.(\\d+)\\.(self_attn\\.v_proj|mlp\\.down_proj|self_attn\\.o_proj)");
 
     private GgufTypeRecipe() {}
 
@@ -45,7 +49,15 @@ public final class GgufTypeRecipe {
             String f = file.format();
             boolean more = useMoreBits(i, nLayer);
             boolean v = m.group(2).equals("self_attn.v_proj");
-            if (f.equals("gguf:q2_k_s")) {
+            boolean out = m.group(2).equals("self_attn.o_proj");
+            if (f.equals("gguf:q3_k_m")) {
+                t = out ? GgmlType.Q4_K : v ? (i < 2 ? GgmlType.Q5_K : GgmlType.Q4_K)
+                        : i < nLayer / 16 ? GgmlType.Q5_K : GgmlType.Q4_K;
+            } else if (f.equals("gguf:q3_k_l")) {
+                t = GgmlType.Q5_K;
+            } else if (out) {
+                t = file.baseType(); // attn_output changes only for Q2_K, Q3_K_M/L and 8-expert models
+            } else if (f.equals("gguf:q2_k_s")) {
                 t = (v ? nGqa >= 4 : i < nLayer / 8) ? GgmlType.Q4_K : t;
             } else if (f.equals("gguf:q4_k_m") || f.equals("gguf:q5_k_m")) {
                 t = more ? GgmlType.Q6_K : t;

@@ -109,6 +109,35 @@ class GgmlKBlockCodecTest {
     }
 
     @Test
+    void q3kLayout() {
+        int[] q = codes(3);
+        int[] sc = new int[16];
+        for (int j = 0; j < 16; j++) {
+            sc[j] = j * 4 - 32; // -32 .. 28
+        }
+        byte[] b = GgmlKBlockCodec.pack(GgmlType.Q3_K, new GgmlKBlockCodec.Blocks(q, new float[] {0.5f}, null, sc, null));
+        assertEquals(110, b.length);
+        // hmask: bit m of byte l = bit 2 of L[32m + l]
+        int h = 0;
+        for (int m = 0; m < 8; m++) {
+            h |= (q[32 * m + 9] >> 2 & 1) << m;
+        }
+        assertEquals(h, u(b[9]));
+        // qs byte 32 + 32h + l = sum_s (L[128h + 32s + l] & 3) << 2s
+        assertEquals((q[3] & 3) | (q[35] & 3) << 2 | (q[67] & 3) << 4 | (q[99] & 3) << 6, u(b[32 + 3]));
+        // scales stored as sc + 32: byte 1 = low(sc1 + 32) | low(sc9 + 32) << 4 = 4 | 4 << 4;
+        // byte 8 + 1 = 2-bit high parts of scales 1, 5, 9, 13 (stored 4, 20, 36, 52 -> 0, 1, 2, 3)
+        assertEquals(4 | 4 << 4, u(b[96 + 1]));
+        assertEquals(0 | 1 << 2 | 2 << 4 | 3 << 6, u(b[104 + 1]));
+        assertArrayEquals(new int[] {0x00, 0x38}, new int[] {u(b[108]), u(b[109])}); // fp16 0.5
+        GgmlKBlockCodec.Blocks back = GgmlKBlockCodec.unpack(GgmlType.Q3_K, b, 256);
+        assertArrayEquals(q, back.codes());
+        assertArrayEquals(sc, back.scales());
+        float[] x = GgmlKBlockCodec.dequantize(GgmlType.Q3_K, b, 256);
+        assertEquals(0.5f * sc[7] * (q[120] - 4), x[120]);
+    }
+
+    @Test
     void q6kLayout() {
         int[] q = codes(6);
         int[] sc = new int[16];

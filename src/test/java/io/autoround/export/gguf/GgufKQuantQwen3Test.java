@@ -120,6 +120,19 @@ class GgufKQuantQwen3Test {
     }
 
     @Test
+    void q3ksFileTypeAndTypes() {
+        try (GgufReader r = export("gguf:q3_k_s", "Q3_K_S", options("gguf:q3_k_s"))) {
+            assertEquals(11L, r.get("general.file_type").orElseThrow().asLong());
+            for (QuantizedWeight w : lastWeights) {
+                GgufTensorInfo t = r.tensor(QWEN3.tensorName(w.name() + ".weight"));
+                GgmlType expected = w.name().endsWith("down_proj") ? GgmlType.Q3_K : GgmlType.Q5_0;
+                assertEquals(expected, t.type(), w.name());
+                assertArrayEquals(valuesOf(w, t.type()), r.dequantize(t), w.name());
+            }
+        }
+    }
+
+    @Test
     void imatrixAndTuningAreRefusedForKQuants() {
         QuantizeOptions im = options("gguf:q4_k_m");
         im.optRtnWeighting = "imatrix";
@@ -142,7 +155,7 @@ class GgufKQuantQwen3Test {
             int j = (i / w.cols()) * groups + (i % w.cols()) / g;
             v[i] = switch (t) {
                 case Q2_K, Q4_K, Q5_K -> w.codes()[i] * w.scales()[j] + w.mins()[j];
-                case Q6_K -> (w.codes()[i] - 32) * w.scales()[j];
+                case Q3_K, Q6_K -> (w.codes()[i] - GgmlKBlockCodec.codeOffset(t)) * w.scales()[j];
                 default -> (w.codes()[i] - w.zeros()[j]) * w.scales()[j];
             };
         }

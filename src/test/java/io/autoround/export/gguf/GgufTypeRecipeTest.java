@@ -44,6 +44,24 @@ class GgufTypeRecipeTest {
         assertEquals(GgmlType.Q4_K, GgufTypeRecipe.typeOf(q2, down.formatted(3), 1024, 32, 3));
         assertEquals(GgmlType.Q2_K, GgufTypeRecipe.typeOf(q2, down.formatted(4), 1024, 32, 3));
         assertEquals(GgmlType.Q5_0, GgufTypeRecipe.typeOf(q2, down.formatted(4), 384, 32, 3));
+        GgufFileType q3m = GgufFileType.ofFormat("gguf:q3_k_m");
+        GgufFileType q3s = GgufFileType.ofFormat("gguf:q3_k_s");
+        GgufFileType q3l = GgufFileType.ofFormat("gguf:q3_k_l");
+        assertEquals(11, q3s.fileTypeId());
+        assertEquals(12, q3m.fileTypeId());
+        assertEquals(13, q3l.fileTypeId());
+        String o = "model.layers.%d.self_attn.o_proj";
+        assertEquals(GgmlType.Q5_K, GgufTypeRecipe.typeOf(q3m, v.formatted(1), 1024, 32, 4));
+        assertEquals(GgmlType.Q4_K, GgufTypeRecipe.typeOf(q3m, v.formatted(2), 1024, 32, 4));
+        assertEquals(GgmlType.Q5_K, GgufTypeRecipe.typeOf(q3m, down.formatted(1), 1024, 32, 4));
+        assertEquals(GgmlType.Q4_K, GgufTypeRecipe.typeOf(q3m, down.formatted(2), 1024, 32, 4));
+        assertEquals(GgmlType.Q4_K, GgufTypeRecipe.typeOf(q3m, o.formatted(5), 1024, 32, 4));
+        assertEquals(GgmlType.Q3_K, GgufTypeRecipe.typeOf(q3m, "model.layers.5.mlp.up_proj", 1024, 32, 4));
+        assertEquals(GgmlType.Q5_K, GgufTypeRecipe.typeOf(q3l, o.formatted(5), 1024, 32, 4));
+        assertEquals(GgmlType.Q5_K, GgufTypeRecipe.typeOf(q3l, down.formatted(20), 1024, 32, 4));
+        assertEquals(GgmlType.Q3_K, GgufTypeRecipe.typeOf(q3s, down.formatted(0), 1024, 32, 4));
+        assertEquals(GgmlType.Q3_K, GgufTypeRecipe.typeOf(q3s, o.formatted(0), 1024, 32, 4));
+        assertEquals(GgmlType.Q4_K, GgufTypeRecipe.typeOf(m, o.formatted(0), 1024, 32, 4));
         // shape fallbacks: 384 inputs do not split into 256-blocks
         assertEquals(GgmlType.Q8_0, GgufTypeRecipe.typeOf(m, down.formatted(6), 384, 32, 4));
         assertEquals(GgmlType.Q5_0, GgufTypeRecipe.typeOf(m, down.formatted(7), 384, 32, 4));
