@@ -44,9 +44,9 @@ class GgufKQuantQwen3Test {
     private GgufReader export(String format, String label, QuantizeOptions o) {
         AutoRound ar = new AutoRound(o, new PrintStream(new ByteArrayOutputStream()));
         QuantizedModel q = ar.quantize();
-        ar.save(q, tmp.resolve("out"), List.of(format), true);
+        ar.save(q, tmp.resolve(label), List.of(format), true);
         lastWeights = q.weights();
-        return GgufReader.open(tmp.resolve("out/tiny-qwen3-12m-gguf/tiny-qwen3-12m-" + label + ".gguf"));
+        return GgufReader.open(tmp.resolve(label + "/tiny-qwen3-12m-gguf/tiny-qwen3-12m-" + label + ".gguf"));
     }
 
     private List<QuantizedWeight> lastWeights;
@@ -127,6 +127,27 @@ class GgufKQuantQwen3Test {
                 GgufTensorInfo t = r.tensor(QWEN3.tensorName(w.name() + ".weight"));
                 GgmlType expected = w.name().endsWith("down_proj") ? GgmlType.Q3_K : GgmlType.Q5_0;
                 assertEquals(expected, t.type(), w.name());
+                assertArrayEquals(valuesOf(w, t.type()), r.dequantize(t), w.name());
+            }
+        }
+    }
+
+    @Test
+    void q5kmAndQ6kTypes() {
+        try (GgufReader r = export("gguf:q5_k_m", "Q5_K_M", options("gguf:q5_k_m"))) {
+            assertEquals(17L, r.get("general.file_type").orElseThrow().asLong());
+            for (QuantizedWeight w : lastWeights) {
+                GgufTensorInfo t = r.tensor(QWEN3.tensorName(w.name() + ".weight"));
+                GgmlType q4km = expectedQ4km(w.name()); // same layers upgraded as Q4_K_M, base Q5_K instead of Q4_K
+                assertEquals(q4km == GgmlType.Q4_K ? GgmlType.Q5_K : q4km, t.type(), w.name());
+                assertArrayEquals(valuesOf(w, t.type()), r.dequantize(t), w.name());
+            }
+        }
+        try (GgufReader r = export("gguf:q6_k", "Q6_K", options("gguf:q6_k"))) {
+            assertEquals(18L, r.get("general.file_type").orElseThrow().asLong());
+            for (QuantizedWeight w : lastWeights) {
+                GgufTensorInfo t = r.tensor(QWEN3.tensorName(w.name() + ".weight"));
+                assertEquals(w.name().endsWith("down_proj") ? GgmlType.Q6_K : GgmlType.Q8_0, t.type(), w.name());
                 assertArrayEquals(valuesOf(w, t.type()), r.dequantize(t), w.name());
             }
         }
