@@ -103,6 +103,7 @@ class GgufKQuantizerTest {
             assertEquals(t.bytesFor(w.length), file.length);
             float[] back = GgmlBlockCodec.dequantize(t, file, w.length);
             assertArrayEquals(q.dequantized(), back, t.name());
+            assertArrayEquals(q.dequantized(), io.autoround.export.Dequantizer.dequantize(q.weight()), t.name());
             GgmlKBlockCodec.Blocks b = GgmlKBlockCodec.unpack(t, file, w.length);
             for (float d : b.d()) {
                 assertEquals(d, HalfFloats.fp16BitsToFloat(HalfFloats.toFp16Bits(d)), t + " d is fp16");
