@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Turns a quantized Linear ({@link QuantizedWeight}) into legacy ggml blocks without re-rounding: the codes are
  * the block levels and the fp16 group scales are the block {@code d}, so the file dequantizes to exactly the
- * weights the quantizer produced (Q4_1/Q5_1 take the per-group float minimums as {@code m}). Tensors that reach the exporter unquantized but are quantized in GGUF
+ * weights the quantizer produced (Q4_1/Q5_1 take the per-group float minimums as {@code m}; the k-quants are
+ * packed by {@link GgufKLayerPacker}). Tensors that reach the exporter unquantized but are quantized in GGUF
  * (embeddings, the output head) are quantized here with plain RTN of the target type, as the reference does at
  * pack time for tensors without stored scales.
  */
