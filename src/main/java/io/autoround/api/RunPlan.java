@@ -5,6 +5,8 @@ import io.autoround.export.ExportOptions;
 import io.autoround.export.ExportPlan;
 import io.autoround.export.Exporter;
 import io.autoround.export.ExporterRegistry;
+import io.autoround.export.gguf.GgufFileType;
+import io.autoround.export.gguf.GgufTypeRecipe;
 import io.autoround.model.arch.Architecture;
 import io.autoround.model.arch.ArchitectureRegistry;
 import io.autoround.model.arch.LinearSpec;
@@ -51,6 +53,9 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         List<LayerPlan> layers = LayerConfigResolver.resolve(shapes(arch), Architecture.LM_HEAD,
                 List.of(Architecture.EMBEDDINGS), arch.tiedLmHead(), scheme, o.layerConfig, o.quantLmHead,
                 ignoreLayers(o, arch), writesGguf(o));
+        if (writesGguf(o)) {
+            layers = GgufTypeRecipe.apply(GgufFileType.ofFormat(o.formats.get(0)), config, shapes(arch), layers);
+        }
         Map<String, QuantScheme> layerSchemes = new LinkedHashMap<>();
         for (LayerPlan p : layers) {
             if (!p.name().equals(Architecture.EMBEDDINGS)) {
@@ -132,6 +137,11 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                     .map(s -> s.actDataType() + "' (" + s.actBits() + " bits" + (s.actDynamic() ? "" : ", static")).distinct()
                     .forEach(dt -> missing.add("SignRound tuning with activation quantization '" + dt
                             + "; supported: dynamic mx_fp, static nv_fp4; use --iters 0)"));
+        }
+        if (io.autoround.quant.OptRtnWeighting.parse(o.optRtnWeighting) == io.autoround.quant.OptRtnWeighting.IMATRIX
+                && layerSchemes.values().stream().anyMatch(s -> !s.keepsFullPrecision() && s.dataType().endsWith("_dq"))) {
+            missing.add("GGUF k-quants with opt_rtn_weighting imatrix (the k-quant search runs without an importance"
+                    + " matrix; drop --opt_rtn_weighting imatrix)");
         }
         if (!missing.isEmpty()) {
             throw new UnsupportedOperationException("not implemented yet: " + String.join(", ", missing));

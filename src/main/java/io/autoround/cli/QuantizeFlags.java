@@ -145,7 +145,7 @@ final class QuantizeFlags {
     @Option(names = {"--device_map", "--device", "--devices"}, defaultValue = "0", description = "Device: cpu, 0 (first GPU, else CPU), auto, 0,1 ...")
     String deviceMap;
 
-    @Option(names = {"--format", "--formats"}, defaultValue = "auto_round", description = "Export format(s), comma separated: auto_round, auto_gptq, auto_awq, llm_compressor, gguf:q4_0, gguf:q4_1, gguf:q5_0, gguf:q5_1, gguf:q8_0 (a gguf format implies its GGUF scheme).")
+    @Option(names = {"--format", "--formats"}, defaultValue = "auto_round", description = "Export format(s), comma separated: auto_round, auto_gptq, auto_awq, llm_compressor, gguf:q4_0, gguf:q4_1, gguf:q5_0, gguf:q5_1, gguf:q8_0, gguf:q2_k_s, gguf:q3_k_s|m|l, gguf:q4_k_s|m, gguf:q5_k_s|m, gguf:q6_k (a gguf format implies its GGUF scheme).")
     String format;
 
     @Option(names = "--output_dir", defaultValue = "./tmp_autoround", description = "Output folder (default: ${DEFAULT-VALUE}).")

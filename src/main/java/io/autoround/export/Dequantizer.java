@@ -26,6 +26,9 @@ public final class Dequantizer {
                     case "mx_fp" -> element(w, code) * scale;
                     case "nv_fp" -> FpCodes.e2m1ToFloat(code) * scale / w.globalScale();
                     case "fp" -> ElementCodec.e4m3ToFloat(code) * scale;
+                    // GGUF k-quants (GgufKQuantizer): asym value = code * (d*sc) - dmin*m, sym codes offset by 2^(bits-1)
+                    case "int_asym_dq" -> code * scale + w.mins()[gi];
+                    case "int_sym_dq" -> (code - (1 << (w.scheme().bits() - 1))) * scale;
                     default -> throw new IllegalArgumentException("layer '" + w.name() + "': cannot dequantize data_type '"
                             + type + "'");
                 };

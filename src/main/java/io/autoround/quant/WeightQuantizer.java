@@ -5,7 +5,7 @@ import io.autoround.quant.scheme.DataTypes;
 /**
  * Entry point: quant-dequant one Linear weight with a resolved scheme, dispatching to the data type family
  * ({@link IntQuantizer}, {@link IntScaleSearch}, {@link MxQuantizer}, {@link NvFp4Quantizer},
- * {@link Fp8Quantizer}, {@link FpOptimizedRtn}).
+ * {@link Fp8Quantizer}, {@link FpOptimizedRtn}, {@link GgufKQuantizer}).
  */
 public final class WeightQuantizer {
 
@@ -33,6 +33,9 @@ public final class WeightQuantizer {
             }
             // Asymmetric INT never uses the opt-RTN search in the reference (reference-spec 1.14).
             return IntQuantizer.quantize(name, w, rows, cols, scheme, opts);
+        }
+        if (dt.equals(GgufKQuantizer.ASYM) || dt.equals(GgufKQuantizer.SYM)) {
+            return GgufKQuantizer.quantize(name, w, rows, cols, scheme, opts);
         }
         if (dt.equals(FloatZeroPointQuantizer.DATA_TYPE)) {
             return FloatZeroPointQuantizer.quantize(name, w, rows, cols, scheme, opts);

@@ -152,10 +152,10 @@ class IntQuantizerTest {
                 () -> WeightQuantizer.quantize("model.x", new float[16], 2, 8, SchemePresets.get("BF16"),
                         QuantOptions.rtn(Precision.FP32)));
         assertTrue(fp.getMessage().contains("keeps full precision"), fp.getMessage());
-        UnsupportedOperationException dq = assertThrows(UnsupportedOperationException.class,
-                () -> WeightQuantizer.quantize("model.x", new float[64], 2, 32, SchemePresets.get("GGUF:Q4_K_M"),
+        IllegalArgumentException dq = assertThrows(IllegalArgumentException.class,
+                () -> WeightQuantizer.quantize("model.x", new float[64], 2, 32, SchemePresets.get("GGUF:Q3_K_S"),
                         QuantOptions.rtn(Precision.FP32)));
-        assertTrue(dq.getMessage().contains("int_asym_dq"), dq.getMessage());
+        assertTrue(dq.getMessage().contains("model.x") && dq.getMessage().contains("256"), dq.getMessage());
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
                 () -> new GroupLayout(0, 8, 128));
         assertTrue(shape.getMessage().contains("[0, 8]"), shape.getMessage());

@@ -159,6 +159,9 @@ public final class GgmlBlockCodec {
             case F32 -> { for (int i = 0; i < numel; i++) out[i] = in.getFloat(4 * i); }
             case F16 -> { for (int i = 0; i < numel; i++) out[i] = HalfFloats.fp16BitsToFloat(in.getShort(2 * i)); }
             case BF16 -> { for (int i = 0; i < numel; i++) out[i] = HalfFloats.bf16BitsToFloat(in.getShort(2 * i)); }
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> {
+                return GgmlKBlockCodec.dequantize(t, bytes, numel);
+            }
             default -> {
                 int[] level = unpackLevels(t, bytes, numel);
                 float[][] dm = unpackScales(t, bytes, numel);

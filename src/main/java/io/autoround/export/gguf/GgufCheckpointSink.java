@@ -52,13 +52,18 @@ final class GgufCheckpointSink implements CheckpointSink {
     public void add(QuantizedWeight w) {
         String hf = w.name() + ".weight";
         String name = ggufName(hf);
-        GgmlType t = type.baseType();
+        GgmlType t = GgufLayerPacker.typeOf(w.scheme());
         if (name.equals("output.weight") || name.equals("token_embd.weight")) {
-            t = name.equals("output.weight") || config.tieWordEmbeddings() ? type.outputType() : type.embeddingType();
-            if (w.scheme().bits() != GgufLayerPacker.bits(t)) {
+            GgmlType wanted = GgufTypeRecipe.shapeFallback(rawMatrixType(name), w.cols());
+            if (t != wanted) {
                 throw new ExportException("GGUF " + type.format() + ": " + w.name() + " is quantized with "
-                        + w.scheme().bits() + " bits but GGUF stores it as " + t);
+                        + w.scheme().bits() + " bits " + w.scheme().dataType() + " but GGUF stores it as " + wanted);
             }
+        }
+        if (t == null) {
+            throw new ExportException("GGUF " + type.format() + ": layer " + w.name() + " has scheme "
+                    + w.scheme().dataType() + " " + w.scheme().bits() + " bits group " + w.scheme().groupSize()
+                    + ", which no GGUF tensor type stores");
         }
         writer.addTensor(name, new long[] {w.rows(), w.cols()}, t, GgufLayerPacker.pack(w, t, rowSource(hf, w.rows())));
     }
@@ -88,10 +93,8 @@ final class GgufCheckpointSink implements CheckpointSink {
         if (source != null) {
             x = RopeRowPermutation.apply(x, cols, source);
         }
-        GgmlType t = rawMatrixType(name);
-        if (t.isQuantized() && cols % GgmlBlockCodec.QK != 0) {
-            t = GgmlType.BF16; // the reference's shape fallback when rows do not split into 32-element blocks
-        }
+        // the reference's shape fallback: k-quants to Q5_0/Q8_0, then BF16 when rows do not split into blocks
+        GgmlType t = GgufTypeRecipe.shapeFallback(rawMatrixType(name), cols);
         byte[] bytes = t.isQuantized()
                 ? GgufLayerPacker.pack(GgufLayerPacker.quantize(tensor.name(), x, rows, cols, t), t, null)
                 : GgmlBlockCodec.packFloats(t, x);

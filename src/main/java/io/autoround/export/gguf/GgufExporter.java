@@ -8,11 +8,9 @@ import io.autoround.model.config.ModelConfig;
 import io.autoround.model.safetensors.SafetensorsCheckpoint;
 import io.autoround.model.safetensors.TensorInfo;
 import io.autoround.quant.QuantScheme;
-import io.autoround.quant.scheme.SchemeResolver;
-import java.util.Map;
 
 /**
- * The {@code gguf:q4_0|q4_1|q5_0|q5_1|q8_0} formats: one GGUF v3 file {@code <output folder>/<model>-<TYPE>.gguf} with
+ * The {@code gguf:q4_0|q4_1|q5_0|q5_1|q8_0|q4_k_s|q4_k_m|q5_k_s|q5_k_m|q6_k} formats: one GGUF v3 file {@code <output folder>/<model>-<TYPE>.gguf} with
  * llama.cpp's metadata, vocabulary and tensor names (reference-spec 3.7). The model name is the output folder's
  * name without its {@code -gguf} suffix.
  */
@@ -37,7 +35,6 @@ public final class GgufExporter implements Exporter {
     public void validate(ExportPlan plan) {
         ModelConfig config = ModelConfig.load(plan.sourceModelDir());
         GgufArchitecture.of(config);
-        QuantScheme expected = SchemeResolver.resolve(type.preset(), Map.of());
         if (plan.quantizedLayers().isEmpty()) {
             throw new UnsupportedSchemeException(name() + ": the plan quantizes no layer");
         }
@@ -48,17 +45,19 @@ public final class GgufExporter implements Exporter {
                             + type.outputType() + " by the exporter; do not quantize it with the scheme (quant_lm_head)");
                 }
                 QuantScheme s = plan.schemeOf(layer);
-                if (s.bits() != expected.bits() || s.groupSize() != expected.groupSize() || s.sym() != expected.sym()
-                        || !s.dataType().equals(expected.dataType())) {
+                GgmlType t = GgufLayerPacker.typeOf(s);
+                if (t == null) {
                     throw new UnsupportedSchemeException(name() + ": layer '" + layer + "' has scheme bits "
                             + s.bits() + " group " + s.groupSize() + " sym " + s.sym() + " " + s.dataType()
-                            + ", but " + name() + " needs the " + type.preset() + " scheme");
+                            + ", which no GGUF tensor type stores (" + name() + " uses the " + type.preset()
+                            + " scheme and its per-tensor recipe)");
                 }
                 TensorInfo w = source.find(layer + ".weight").orElseThrow(() -> new UnsupportedSchemeException(
                         name() + ": layer '" + layer + "' has no weight in " + plan.sourceModelDir()));
-                if (w.shape().length != 2 || w.shape()[1] % GgmlBlockCodec.QK != 0) {
+                if (w.shape().length != 2 || w.shape()[1] % t.blockSize() != 0) {
                     throw new UnsupportedSchemeException(name() + ": layer '" + layer + "' has " + (w.shape().length
-                            == 2 ? w.shape()[1] + " input channels, not a multiple of 32" : "a weight that is not 2-D"));
+                            == 2 ? w.shape()[1] + " input channels, not a multiple of " + t.blockSize() + " (" + t + ")"
+                            : "a weight that is not 2-D"));
                 }
             }
         }

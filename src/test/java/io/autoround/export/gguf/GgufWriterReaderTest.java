@@ -119,15 +119,15 @@ class GgufWriterReaderTest {
         Files.write(truncated, Arrays.copyOf(all, all.length - 20));
         e = assertThrows(GgufFormatException.class, () -> GgufReader.open(truncated));
         assertTrue(e.getMessage().contains("t.gguf") && e.getMessage().contains("past the end"), e.getMessage());
-        // A k-quant tensor (ggml type 12, Q4_K) is named with the file and the tensor.
+        // A tensor of a type this project does not read (ggml type 15, Q8_K) is named with the file and the tensor.
         byte[] kq = all.clone();
         int typePos = indexOf(kq, "t".getBytes()) + 1 + 4 + 8;
-        kq[typePos] = 12;
+        kq[typePos] = 15;
         Path kFile = tmp.resolve("k.gguf");
         Files.write(kFile, kq);
         e = assertThrows(GgufFormatException.class, () -> GgufReader.open(kFile));
         assertTrue(e.getMessage().contains("k.gguf") && e.getMessage().contains("tensor t")
-                && e.getMessage().contains("type 12"), e.getMessage());
+                && e.getMessage().contains("type 15"), e.getMessage());
     }
 
     /** Position of the tensor-info name "t" (length prefix 1) after the metadata. */
