@@ -90,16 +90,8 @@ public final class KQuantSearch {
      * Returns 0 for an all-(near-)zero group.
      */
     public static float symScale(float[] x, int off, int n, int nmax) {
-        float amax = 0;
-        float max = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[off + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[off + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = signedMax(x, off, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             return 0f;
         }
         float[] fit = symFit(x, off, n, nmax, -nmax / max);
@@ -125,16 +117,8 @@ public final class KQuantSearch {
      * {@code sumlx / suml2}. Returns 0 for an all-(near-)zero group.
      */
     public static float q3Scale(float[] x, int off, int n, int nmax) {
-        float amax = 0;
-        float max = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[off + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[off + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = signedMax(x, off, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             return 0f;
         }
         float iscale = -nmax / max;
@@ -196,5 +180,19 @@ public final class KQuantSearch {
 
     static int clamp(int v, int lo, int hi) {
         return Math.max(lo, Math.min(hi, v));
+    }
+
+    /** The element of largest magnitude in {@code x[off .. off+n)}, sign kept (the first one on ties). */
+    private static float signedMax(float[] x, int off, int n) {
+        float amax = 0;
+        float max = 0;
+        for (int i = 0; i < n; i++) {
+            float ax = Math.abs(x[off + i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[off + i];
+            }
+        }
+        return max;
     }
 }
