@@ -104,18 +104,7 @@ class GgufQwen3LoadTest {
     }
 
     private static String runCli(String... args) {
-        java.io.PrintStream old = System.out;
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        int code;
-        try (java.io.PrintStream capture = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            code = new picocli.CommandLine(new io.autoround.cli.Main()).execute(args);
-        } finally {
-            System.setOut(old);
-        }
-        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, code, String.join(" ", args) + " failed: " + out);
-        return out;
+        return io.autoround.testutil.CliRun.succeed(args);
     }
 
     /**
