@@ -23,6 +23,12 @@ public final class GgufTokenIds {
             long[] ids = tok.encodePlain(text);
             System.out.println("text ids (" + ids.length + " tokens for " + text.length() + " chars, no BOS), first 50: "
                     + Arrays.stream(ids).limit(50).mapToObj(Long::toString).collect(Collectors.joining(" ")));
+            // order-sensitive checksum of all ids, printed the same way by gguf-llamacpp-check.mjs
+            long sum = 0;
+            for (int i = 0; i < ids.length; i++) {
+                sum = (sum + ids[i] * (i + 1)) % 2147483648L;
+            }
+            System.out.println("text ids checksum: " + sum);
         }
     }
 }

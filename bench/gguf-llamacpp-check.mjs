@@ -13,7 +13,7 @@
 // token ids of the text (without BOS, as llama_tokenize with add_special=false), the greedy (temperature 0)
 // continuation of the prompt (BOS prepended when the file asks for it), and the perplexity of the text's first
 // --chars characters: tokenized whole (BOS per the file), cut into non-overlapping --seqlen windows, the last shorter
-// window dropped, each window scored on its own -- the same protocol as `bin/auto-round eval`.
+// window dropped, each window scored on its own -- the same protocol as `bin/auto-round eval` (--seqlen 0 skips it).
 // Compare with `bin/auto-round generate FILE.gguf --prompt ... --max_new_tokens N` and
 // `bin/auto-round eval FILE.gguf --eval_text SLICE`, and with bench/GgufTokenIds.java for the token ids.
 import fs from "node:fs";
@@ -43,6 +43,13 @@ async function loadLibrary(dir) {
     const entry = path.join(dir, "node_modules", "node-llama-cpp", "dist", "index.js");
     if (!fs.existsSync(entry)) throw new Error(`node-llama-cpp not found at ${entry}`);
     return import(pathToFileURL(entry).href);
+}
+
+/** Order-sensitive checksum of all ids (sum of id * (index + 1) mod 2^31), printed the same way by GgufTokenIds.java. */
+function idChecksum(ids) {
+    let sum = 0n;
+    ids.forEach((id, i) => { sum = (sum + BigInt(id) * BigInt(i + 1)) % 2147483648n; });
+    return sum.toString();
 }
 
 /** Greedy continuation of the prompt: the argmax token each step, stopping at EOS/EOT or after n tokens. */
@@ -102,6 +109,7 @@ async function main() {
     if (text != null) {
         const ids = model.tokenize(text);
         console.log(`text ids (${ids.length} tokens for ${text.length} chars, no BOS), first 50: ${ids.slice(0, 50).join(" ")}`);
+        console.log(`text ids checksum: ${idChecksum(ids)}`);
     }
 
     const context = await model.createContext({ contextSize: Math.max(opts.seqlen + 8, 512), batchSize: Math.max(opts.seqlen, 512), threads: 2 });
@@ -112,7 +120,7 @@ async function main() {
     console.log(`greedy ids: ${generated.join(" ")}`);
     console.log(`greedy text: ${JSON.stringify(model.detokenize(generated))}`);
 
-    if (text != null) {
+    if (text != null && opts.seqlen > 0) {
         const all = [...bos, ...model.tokenize(text)];
         let nll = 0, count = 0, windows = 0;
         for (let start = 0; start + opts.seqlen <= all.length; start += opts.seqlen) {
