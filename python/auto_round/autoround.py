@@ -40,7 +40,7 @@ _TUNING_FIELDS = {
     "enable_deterministic_algorithms": ("enableDeterministicAlgorithms", bool),
 }
 # Accepted for compatibility; they change nothing on the JVM (no torch, no GPU, no remote code).
-_NO_EFFECT = {"optimizer", "trust_remote_code", "amp", "model_free", "disable_model_free",
+_NO_EFFECT = {"optimizer", "trust_remote_code", "model_free", "disable_model_free",
               "disable_deterministic_algorithms", "static_kv_granularity", "static_attention_granularity"}
 # Accepted names whose features the Java library does not have: any value but these defaults is refused.
 _UNSUPPORTED = {
@@ -248,6 +248,10 @@ class AutoRound:
                 value = _check_type(key, kwargs.pop(key), expected)
                 if value is not None:
                     setattr(o, field, float(value) if expected is _NUMBER else value)
+        if "amp" in kwargs:
+            amp = _check_type("amp", kwargs.pop("amp"), bool)
+            if amp is not None:
+                o.amp = amp
         if "enable_opt_rtn" in kwargs:
             enable = _check_type("enable_opt_rtn", kwargs.pop("enable_opt_rtn"), bool)
             if enable is not None:

@@ -35,7 +35,7 @@ final class ActivationCalibration {
             float[] m = maxAbs.computeIfAbsent(sharedKey(name), k -> new float[1]);
             LinearLayer l = block.linear(name);
             l.addInputObserver(x -> {
-                try (var a = x.abs().max()) {
+                try (var a = x.abs().max().toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
                     m[0] = Math.max(m[0], a.getFloat());
                 }
             });

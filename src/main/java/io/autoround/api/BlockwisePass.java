@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.autoround.data.CalibrationSet;
+import io.autoround.engine.TuningPrecision;
 import io.autoround.model.arch.LinearSpec;
 import io.autoround.model.nn.DecoderBlock;
 import io.autoround.model.nn.DecoderModel;
@@ -58,8 +59,13 @@ final class BlockwisePass {
         // low_gpu_mem_usage: cached block inputs/outputs stay on the CPU between uses (no-op when tuning on the CPU)
         NDManager cache = o.lowGpuMemUsage ? NDManager.newBaseManager(ai.djl.Device.cpu(), model.manager().getEngine().getEngineName())
                 : model.manager().newSubManager();
+        TuningPrecision precision = precision();
+        if (plan.algorithm() == Algorithm.SIGN_ROUND) {
+            log.println("tuning on " + model.manager().getDevice() + " in " + precision.reason());
+        }
         try (NDManager manager = cache; BlockRunner runner = new BlockRunner(model, manager, seq)) {
-            NDArray xFp = embed(manager, seq);
+            // block inputs and outputs are cached in the compute dtype, as the reference caches them in its AMP dtype
+            NDArray xFp = embed(manager, seq, precision.dtype());
             NDArray xQ = null;
             NDArray mask = lossMask(manager, n, seq);
             int group = Math.max(1, o.nblocks);
@@ -122,8 +128,10 @@ final class BlockwisePass {
                 xQ = nextQ;
                 String name = blocks.size() == 1 ? blocks.get(0).name()
                         : blocks.get(0).name() + "-" + blocks.get(blocks.size() - 1).index();
-                BlockReport report = new BlockReport(b + blocks.size() - 1, name, names.size(), rtnLoss, finalLoss,
-                        (System.nanoTime() - start) / 1e9);
+                blocks.forEach(DecoderBlock::releaseCastCopies);
+                double toReference = referenceLossScale(n, micro);
+                BlockReport report = new BlockReport(b + blocks.size() - 1, name, names.size(), rtnLoss / toReference,
+                        finalLoss / toReference, (System.nanoTime() - start) / 1e9);
                 reports.add(report);
                 listener.blockDone(report, model.numBlocks());
             }
@@ -146,8 +154,29 @@ final class BlockwisePass {
         });
     }
 
-    /** Embedding outputs of every calibration sample: the first block's input [n, seq, hidden]. */
-    private NDArray embed(NDManager manager, int seq) {
+    /**
+     * The divisor that puts a block's mean output MSE on the scale the reference logs: it divides each iteration's
+     * mean-reduced loss by the number of valid (unmasked) tokens of the global batch (reference-spec 1.7), so its
+     * printed losses are ~(batch x seqlen) times smaller than the MSE itself.
+     */
+    private double referenceLossScale(int n, int micro) {
+        int global = Math.min(n, micro * plan.options().gradientAccumulateStepsOrDefault());
+        return (double) global * (calibration.seqlen() - 1);
+    }
+
+    /** Half precision on a GPU with amp on, fp32 otherwise. */
+    private TuningPrecision precision() {
+        if (plan.algorithm() != Algorithm.SIGN_ROUND) {
+            return TuningPrecision.FP32;
+        }
+        boolean actQuant = model.numBlocks() > 0 && java.util.stream.IntStream.range(0, model.numBlocks())
+                .mapToObj(this::quantizedNames).flatMap(List::stream)
+                .anyMatch(l -> io.autoround.quant.ActivationQuant.of(plan.schemeOf(l)) != io.autoround.quant.ActivationQuant.NONE);
+        return TuningPrecision.resolve(model.manager().getDevice(), plan.options().amp, actQuant);
+    }
+
+    /** Embedding outputs of every calibration sample in {@code dtype}: the first block's input [n, seq, hidden]. */
+    private NDArray embed(NDManager manager, int seq, ai.djl.ndarray.types.DataType dtype) {
         List<NDArray> parts = new ArrayList<>();
         for (int[] sample : calibration.samples()) {
             long[] ids = new long[seq];
@@ -155,7 +184,11 @@ final class BlockwisePass {
                 ids[i] = sample[i];
             }
             NDArray idArray = model.manager().create(ids, new Shape(1, seq));
-            NDArray embedded = model.embed(idArray);
+            NDArray raw = model.embed(idArray);
+            NDArray embedded = raw.toType(dtype, false);
+            if (embedded != raw) {
+                raw.close();
+            }
             NDArray cached = io.autoround.tune.SignRoundBlockTuner.onDevice(embedded, manager);
             cached.attach(manager);
             parts.add(cached);
@@ -212,7 +245,7 @@ final class BlockwisePass {
             sums.put(name, acc);
             l.addInputObserver(x -> {
                 long cols = x.getShape().get(x.getShape().dimension() - 1);
-                try (NDArray sq = x.square().reshape(-1, cols).sum(new int[] {0})) {
+                try (NDArray sq = x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).square().reshape(-1, cols).sum(new int[] {0})) {
                     float[] s = sq.toFloatArray();
                     for (int i = 0; i < s.length; i++) {
                         acc[i] += s[i];

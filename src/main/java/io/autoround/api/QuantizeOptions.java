@@ -55,6 +55,8 @@ public final class QuantizeOptions {
     public boolean enableQuantedInput = true;
     public boolean enableAdam;
     public boolean enableDeterministicAlgorithms;
+    /** Mixed precision on a GPU: the block runs in half precision, parameters and loss stay fp32 (CPU: no effect). */
+    public boolean amp = true;
 
     // RTN
     public Boolean disableOptRtn;

@@ -169,7 +169,10 @@ final class QuantizeFlags {
     @Option(names = "--disable_deterministic_algorithms", hidden = true)
     boolean disableDeterministicAlgorithms;
 
-    @Option(names = {"--enable_torch_compile", "--disable_torch_compile", "--disable_amp", "--disable_trust_remote_code"},
+    @Option(names = "--disable_amp", description = "Tune in fp32 on the GPU too (default: fp16 block math, fp32 parameters).")
+    boolean disableAmp;
+
+    @Option(names = {"--enable_torch_compile", "--disable_torch_compile", "--disable_trust_remote_code"},
             hidden = true, description = "Accepted for compatibility; no effect on the JVM.")
     boolean compatibilityNoOp;
 
@@ -236,6 +239,7 @@ final class QuantizeFlags {
         o.outputDir = outputDir;
         o.overwrite = overwrite;
         o.lowGpuMemUsage = lowGpuMemUsage;
+        o.amp = !disableAmp;
         o.lowCpuMemUsage = !disableLowCpuMemUsage;
         o.enableDeterministicAlgorithms = enableDeterministicAlgorithms && !disableDeterministicAlgorithms;
         o.evalText = evalText;

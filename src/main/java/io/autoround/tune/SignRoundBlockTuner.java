@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.autoround.quant.NvFp4Quantizer;
 import io.autoround.quant.QuantScheme;
@@ -80,6 +81,12 @@ public final class SignRoundBlockTuner {
             int global = Math.min(n, micro * settings.gradientAccumulateSteps());
             IndexSampler sampler = new IndexSampler(n, global, settings.seed());
             Map<String, UnaryOperator<NDArray>> inputQdq = inputQdq(params);
+            float[] validPerSample = validTokensPerSample(mask);
+            // a half-precision block (its cached inputs are fp16) backpropagates under a dynamic loss scale
+            HalfPrecisionLossScale halfScale = inputs.getDataType() == DataType.FLOAT16
+                    ? HalfPrecisionLossScale.forOutputElements(micro * inputs.getShape().size() / n)
+                    : HalfPrecisionLossScale.off();
+            List<NDArray> tuned = tunedArrays(params);
             double rtnLoss = evaluate(block, params, inputQdq, inputs, targets, mask, micro);
             if (!Double.isFinite(rtnLoss)) {
                 throw new ArithmeticException("block output is " + rtnLoss + " on the calibration data (NaN/Inf in the "
@@ -87,22 +94,27 @@ public final class SignRoundBlockTuner {
             }
             double bestLoss = Double.POSITIVE_INFINITY;
             int bestIter = -1;
-            Map<String, TunedLinear> best = snapshot(params);
+            // the best parameters stay on the tuning device: copying them to the host at every improvement would
+            // move the whole block's V across the bus each time
+            List<NDArray> best = copies(tuned, manager);
             int iters = settings.iters();
             for (int it = 0; it < iters; it++) {
                 int[] idx = sampler.next();
-                double loss = accumulateGradients(block, params, inputQdq, inputs, targets, mask, idx, micro,
-                        optimizer.lossScale());
+                double loss;
+                do {
+                    loss = accumulateGradients(block, params, inputQdq, inputs, targets, mask, idx, micro,
+                            halfScale.enabled() ? halfScale.factor() : optimizer.lossScale(), validPerSample);
+                } while (!halfScale.acceptGradients(tuned));
                 boolean improved = loss < bestLoss;
                 if (improved) {
                     bestLoss = loss;
                     bestIter = it;
                     if (!settings.notUseBestMse()) {
-                        best = snapshot(params);
+                        copyInto(tuned, best);
                     }
                 }
                 if (settings.notUseBestMse() && it == iters - 1) {
-                    best = snapshot(params);
+                    copyInto(tuned, best);
                     bestIter = it;
                 }
                 double decay = 1.0 - (double) it / iters;
@@ -123,11 +135,58 @@ public final class SignRoundBlockTuner {
                     break;
                 }
             }
-            restore(params, best);
+            copyInto(best, tuned);
+            best.forEach(NDArray::close);
             double tunedLoss = evaluate(block, params, inputQdq, inputs, targets, mask, micro);
+            Map<String, TunedLinear> result = snapshot(params);
             params.forEach(LinearTuningParams::close);
-            return new BlockTuningResult(best, rtnLoss, tunedLoss, bestIter);
+            return new BlockTuningResult(result, rtnLoss, tunedLoss, bestIter);
         }
+    }
+
+    /** Every learnable array of the block's layers, in a fixed order. */
+    private static List<NDArray> tunedArrays(List<LinearTuningParams> params) {
+        List<NDArray> out = new ArrayList<>();
+        for (LinearTuningParams p : params) {
+            for (NDArray a : new NDArray[] {p.v, p.minScale, p.maxScale, p.actMaxScale}) {
+                if (a != null) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Device-side copies of {@code arrays} on {@code manager}. */
+    private static List<NDArray> copies(List<NDArray> arrays, NDManager manager) {
+        List<NDArray> out = new ArrayList<>();
+        for (NDArray a : arrays) {
+            NDArray c = a.stopGradient().duplicate();
+            c.attach(manager);
+            out.add(c);
+        }
+        return out;
+    }
+
+    /** Overwrites each of {@code to} with the matching array of {@code from}, on the device. */
+    private static void copyInto(List<NDArray> from, List<NDArray> to) {
+        for (int i = 0; i < from.size(); i++) {
+            to.get(i).muli(0f).addi(from.get(i));
+        }
+    }
+
+    /** Tokens of each sample that count in the loss, read once so the iterations need no host sync for them. */
+    private static float[] validTokensPerSample(NDArray mask) {
+        int n = Math.toIntExact(mask.getShape().get(0));
+        float[] m = mask.toFloatArray();
+        int per = m.length / n;
+        float[] out = new float[n];
+        for (int s = 0; s < n; s++) {
+            for (int t = 0; t < per; t++) {
+                out[s] += m[s * per + t];
+            }
+        }
+        return out;
     }
 
     /**
@@ -148,9 +207,12 @@ public final class SignRoundBlockTuner {
     /** Forward + backward over the micro-batches of one global batch; returns the reference's logged loss. */
     private double accumulateGradients(TunableBlock block, List<LinearTuningParams> params,
             Map<String, UnaryOperator<NDArray>> inputQdq, NDArray inputs, NDArray targets, NDArray mask, int[] idx,
-            int micro, float lossScale) {
+            int micro, float lossScale, float[] validPerSample) {
         double total = 0;
         double validTokens = 0;
+        for (int i : idx) {
+            validTokens += validPerSample[i];
+        }
         for (int start = 0; start < idx.length; start += micro) {
             int end = Math.min(idx.length, start + micro);
             try (NDScope scope = new NDScope()) {
@@ -159,15 +221,56 @@ public final class SignRoundBlockTuner {
                 NDArray x = onDevice(inputs.get(sel), compute);
                 NDArray y = onDevice(targets.get(sel), compute);
                 NDArray m = onDevice(mask.get(sel), compute);
-                validTokens += m.sum().getFloat();
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray loss = maskedMse(block.forward(x, qdqWeights(params), inputQdq), y, m);
-                    gc.backward(loss.mul(lossScale));
-                    total += loss.getFloat();
+                    if (x.getDataType() == DataType.FLOAT32) {
+                        NDArray loss = maskedMse(block.forward(x, qdqWeights(params), inputQdq), y, m);
+                        gc.backward(loss.mul(lossScale));
+                        total += loss.getFloat();
+                    } else {
+                        total += halfPrecisionBackward(gc, block, params, inputQdq, x, y, m, lossScale);
+                    }
                 }
             }
         }
         return validTokens > 0 ? total / validTokens : total;
+    }
+
+    /**
+     * Forward and backward of a half-precision block under {@code lossScale}; returns the fp32 masked MSE. DJL's dtype
+     * casts carry no gradient, so the two casts that autocast places in the graph are bridged by hand: the block runs
+     * on fp16 copies of the fake-quantized weights made leaves of their own, the loss gradient 2 m (y' - y) / N is
+     * computed in fp32 and fed to the fp16 output, and a second backward carries the leaves' gradients through the
+     * fp32 quant-dequant to V and the min/max scales.
+     */
+    private static double halfPrecisionBackward(GradientCollector gc, TunableBlock block, List<LinearTuningParams> params,
+            Map<String, UnaryOperator<NDArray>> inputQdq, NDArray x, NDArray y, NDArray m, float lossScale) {
+        Map<String, NDArray> qdq = qdqWeights(params);
+        Map<String, NDArray> leaves = new LinkedHashMap<>();
+        qdq.forEach((name, w) -> {
+            NDArray leaf = w.stopGradient().toType(x.getDataType(), false);
+            leaf.setRequiresGradient(true);
+            leaves.put(name, leaf);
+        });
+        NDArray out = block.forward(x, leaves, inputQdq);
+        NDArray diff = out.stopGradient().toType(DataType.FLOAT32, false).sub(y.toType(DataType.FLOAT32, false)).mul(m);
+        double loss = diff.square().mean().getFloat();
+        float factor = 2f * lossScale / out.getShape().size();
+        NDArray outGrad = diff.mul(m).mul(factor).toType(out.getDataType(), false);
+        gc.backward(out.mul(outGrad).sum());
+        NDArray chain = null;
+        for (Map.Entry<String, NDArray> e : qdq.entrySet()) {
+            NDArray leafGrad = leaves.get(e.getKey()).getGradient();
+            if (leafGrad == null) {
+                continue; // e.g. an expert no token was routed to
+            }
+            NDArray g = leafGrad.toType(DataType.FLOAT32, false);
+            NDArray term = e.getValue().mul(g).sum();
+            chain = chain == null ? term : chain.add(term);
+        }
+        if (chain != null) {
+            gc.backward(chain);
+        }
+        return loss;
     }
 
     /** {@code a} on the device of {@code target} (the same array when it is already there). */
@@ -175,9 +278,14 @@ public final class SignRoundBlockTuner {
         return a.getDevice().equals(target.getDevice()) ? a : a.toDevice(target.getDevice(), false);
     }
 
-    /** Mean squared error over all elements with masked positions zeroed (the reference keeps the full count). */
+    /**
+     * Mean squared error over all elements with masked positions zeroed (the reference keeps the full count), in fp32
+     * whatever the block's compute dtype (the reference casts both sides to fp32 too).
+     */
     static NDArray maskedMse(NDArray pred, NDArray target, NDArray mask) {
-        return pred.mul(mask).sub(target.mul(mask)).square().mean();
+        NDArray p = pred.toType(DataType.FLOAT32, false);
+        NDArray t = target.toType(DataType.FLOAT32, false);
+        return p.mul(mask).sub(t.mul(mask)).square().mean();
     }
 
     private static Map<String, NDArray> qdqWeights(List<LinearTuningParams> params) {
@@ -235,30 +343,4 @@ public final class SignRoundBlockTuner {
         return out;
     }
 
-    private static void restore(List<LinearTuningParams> params, Map<String, TunedLinear> best) {
-        for (LinearTuningParams p : params) {
-            TunedLinear t = best.get(p.name);
-            p.v.set(toGrouped(p, t.offsets()));
-            if (p.minScale != null) {
-                p.minScale.set(t.minScale());
-            }
-            if (p.maxScale != null) {
-                p.maxScale.set(t.maxScale());
-            }
-            if (p.actMaxScale != null) {
-                p.actMaxScale.set(new float[] {t.actMaxScale()});
-            }
-        }
-    }
-
-    private static float[] toGrouped(LinearTuningParams p, float[] rowMajor) {
-        if (p.paddedCols == p.cols) {
-            return rowMajor;
-        }
-        float[] g = new float[p.rows * p.paddedCols];
-        for (int r = 0; r < p.rows; r++) {
-            System.arraycopy(rowMajor, r * p.cols, g, r * p.paddedCols, p.cols);
-        }
-        return g;
-    }
 }

@@ -1,6 +1,7 @@
 package io.autoround.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import io.autoround.model.arch.Architecture;
 import io.autoround.model.config.ModelConfig;
 
@@ -74,14 +75,15 @@ public final class Attention {
         NDArray qh = heads(q.forward(x), qNorm, b, s, heads);
         NDArray kh = heads(k.forward(x), kNorm, b, s, kvHeads);
         NDArray vh = heads(v.forward(x), null, b, s, kvHeads);
-        qh = RotaryEmbedding.apply(qh, ctx.cos(), ctx.sin());
-        kh = RotaryEmbedding.apply(kh, ctx.cos(), ctx.sin());
+        DataType t = x.getDataType();
+        qh = RotaryEmbedding.apply(qh, ctx.cos(t), ctx.sin(t));
+        kh = RotaryEmbedding.apply(kh, ctx.cos(t), ctx.sin(t));
         if (cache != null) {
             NDArray[] full = cache.append(layer, kh, vh);
             kh = full[0];
             vh = full[1];
         }
-        NDArray out = attend(qh, repeatKv(kh), repeatKv(vh), ctx.mask());
+        NDArray out = attend(qh, repeatKv(kh), repeatKv(vh), ctx.mask(t));
         return o.forward(out.transpose(0, 2, 1, 3).reshape(b, s, (long) heads * headDim));
     }
 
@@ -104,9 +106,23 @@ public final class Attention {
         return x.expandDims(2).broadcast(b, kvHeads, rep, s, headDim).reshape(b, heads, s, headDim);
     }
 
-    /** Scaled dot-product attention with an additive mask; softmax in fp32. */
+    /**
+     * Scaled dot-product attention with an additive mask. fp32 as transformers computes it; half precision scales q
+     * before the product (the raw scores could exceed fp16's range) and relies on torch's softmax accumulating in
+     * fp32 internally (DJL's casts carry no gradient, so the fp32 detour transformers takes is not available).
+     */
     private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask) {
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scaling).add(mask);
-        return scores.softmax(-1).matMul(v);
+        if (q.getDataType() == DataType.FLOAT32) {
+            return q.matMul(k.transpose(0, 1, 3, 2)).mul(scaling).add(mask).softmax(-1).matMul(v);
+        }
+        return q.mul(scaling).matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1).matMul(v);
+    }
+
+    /** Frees the q/k norm weights' copies made for another compute dtype (the projections free their own). */
+    void releaseCastCopies() {
+        if (qNorm != null) {
+            qNorm.releaseCastCopies();
+            kNorm.releaseCastCopies();
+        }
     }
 }

@@ -19,11 +19,17 @@ public final class BlockContext implements AutoCloseable {
     private final NDArray sin;
     private final int batch;
     private final int seq;
+    private final CastCache maskCast;
+    private final CastCache cosCast;
+    private final CastCache sinCast;
 
     public BlockContext(NDArray mask, NDArray cos, NDArray sin) {
         this.mask = mask;
         this.cos = cos;
         this.sin = sin;
+        this.maskCast = new CastCache(mask);
+        this.cosCast = new CastCache(cos);
+        this.sinCast = new CastCache(sin);
         this.batch = Math.toIntExact(cos.getShape().get(0));
         this.seq = Math.toIntExact(cos.getShape().get(2));
     }
@@ -104,6 +110,21 @@ public final class BlockContext implements AutoCloseable {
         return sin;
     }
 
+    /** The additive mask in the activations' dtype (masked keys become -inf in half precision). */
+    public NDArray mask(DataType type) {
+        return maskCast.as(type);
+    }
+
+    /** The cos table in the activations' dtype (a cached copy for half precision). */
+    public NDArray cos(DataType type) {
+        return cosCast.as(type);
+    }
+
+    /** The sin table in the activations' dtype (a cached copy for half precision). */
+    public NDArray sin(DataType type) {
+        return sinCast.as(type);
+    }
+
     public int batch() {
         return batch;
     }
@@ -114,6 +135,9 @@ public final class BlockContext implements AutoCloseable {
 
     @Override
     public void close() {
+        maskCast.release();
+        cosCast.release();
+        sinCast.release();
         mask.close();
         cos.close();
         sin.close();

@@ -59,6 +59,14 @@ public final class DecoderBlock {
         return index;
     }
 
+    /** Frees every weight copy made for a half-precision compute dtype (after the block's tuning). */
+    public void releaseCastCopies() {
+        linears.values().forEach(LinearLayer::releaseCastCopies); // a MoE router is among them
+        inputNorm.releaseCastCopies();
+        postAttentionNorm.releaseCastCopies();
+        attention.releaseCastCopies();
+    }
+
     /** e.g. {@code model.layers.0}. */
     public String name() {
         return name;

@@ -23,6 +23,8 @@ public final class LinearLayer {
         this.spec = Objects.requireNonNull(spec);
         this.weight = Objects.requireNonNull(weight);
         this.bias = bias;
+        this.weightCast = new CastCache(weight);
+        this.biasCast = new CastCache(bias);
     }
 
     /** Loads the weight (and bias when the spec has one) from a checkpoint. */
@@ -100,7 +102,22 @@ public final class LinearLayer {
             NDArray y = forwardOverride.apply(x);
             return bias == null ? y : y.add(bias);
         }
-        return Linear.linear(x, effectiveWeight(), bias).singletonOrThrow();
+        // autocast: the weight follows the activations' dtype (a cached copy of the original, a differentiable cast
+        // of a replacement), so fp16 activations run an fp16 matmul while tuned parameters stay fp32
+        ai.djl.ndarray.types.DataType t = x.getDataType();
+        NDArray w = effectiveWeight();
+        if (w == weight) {
+            w = weightCast.as(t);
+        } else if (w.getDataType() != t) {
+            w = w.toType(t, false);
+        }
+        return Linear.linear(x, w, biasCast.as(t)).singletonOrThrow();
+    }
+
+    /** Frees the copies of the weight and bias made for another compute dtype. */
+    public void releaseCastCopies() {
+        weightCast.release();
+        biasCast.release();
     }
 
     /**
@@ -145,6 +162,8 @@ public final class LinearLayer {
         }
     }
 
+    private final CastCache weightCast;
+    private final CastCache biasCast;
     private final java.util.List<java.util.function.Consumer<NDArray>> inputObservers = new java.util.ArrayList<>();
     private Function<NDArray, NDArray> forwardOverride;
     private java.util.function.UnaryOperator<NDArray> inputTransform;

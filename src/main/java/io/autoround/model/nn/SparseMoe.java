@@ -53,6 +53,7 @@ public final class SparseMoe implements FeedForward {
         NDArray flat = x.reshape(-1, hidden);
         int tokens = Math.toIntExact(flat.getShape().get(0));
         NDManager m = x.getManager();
+        // half precision: softmax in the compute dtype (torch accumulates it in fp32; a cast would cut the gradient)
         NDList top = router.forward(flat).softmax(-1).topK(topK, -1, true, true);
         NDArray weights = top.get(0);
         if (renormalize) {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# GPU benchmark (issue 12), run on the lent H200 from the kit (../shared/gpu/README.md), e.g.
+#   run(command="bash bench/gpu/signround-gpu.sh tiny 8b-block 2>&1 | tee $OUT/bench.log", carry=[".gpu"])
+# Parts (any subset, in order): tiny (tiny-qwen3-12m W4A16/W2A16 tuned, held-out ppl), 8b-block (a 4-layer
+# Qwen3-8B-shaped random-weight model, W4A16 200 iters at 128 x 512 tokens: per-block seconds, peak GPU), ref-8b-block
+# (the reference on the same model), amp-off (tiny W4A16 with --disable_amp). Every step prints wall time, peak GPU
+# memory and the CLI's own per-block lines; AR_EXTRA adds flags to every project run.
+set -u
+G="${G:-$PWD/.gpu}"; L=/tmp/logs; rm -rf "$L"; mkdir -p "$L"
+. "$G/scripts/lib.sh"
+trap 'tar -C /tmp -czf "$OUT/logs.tgz" logs 2>/dev/null' EXIT
+. "$G/scripts/env.sh"
+M=/tmp/data/tiny-qwen3-12m; mkdir -p $M
+cp "$G"/data/tiny-qwen3-12m/*.json "$G"/data/tiny-qwen3-12m/heldout.txt $M/
+xz -dc "$G/data/tiny-qwen3-12m/model.safetensors.shuf.xz" > /tmp/data/m.shuf
+python3 "$G/scripts/shuf.py" /tmp/data/m.shuf $M/model.safetensors unshuffle
+TEXT="$G/data/wikitext2_valid.txt"
+B8=/tmp/data/qwen3-8b-block
+blocks() { tr '\r' '\n' < "$L/$1.log" | grep -E "\] model.layers|tuning on|peak|wrote|Exception|Error" | head -20; }
+tiny() {  # $1 scheme, rest: extra flags
+  local s="$1"; shift
+  step "tiny-$s$*" 300 $AR --model $M --scheme "$s" --iters 200 --nsamples 128 --seqlen 256 --batch_size 8 \
+    --dataset "$TEXT" --format auto_round --output_dir "/tmp/q/$s" --overwrite ${AR_EXTRA:-} "$@"
+  blocks "tiny-$s$*"
+  step "eval-$s$*" 120 $AR eval --model "$(dirname "$(find "/tmp/q/$s" -name config.json | head -1)")" \
+    --text $M/heldout.txt --seqlen 256 --device gpu
+  grep -h perplexity "$L/eval-$s$*.log"
+}
+make8b() {
+  [ -f $B8/config.json ] && return
+  SHAPE_JSON='{"hidden_size":4096,"num_hidden_layers":4,"intermediate_size":12288,"num_attention_heads":32,"num_key_value_heads":8}' \
+    step make8b 200 python3 "$G/ref/make_qwen3_shape_tf.py" $M $B8 0; tail -1 "$L/make8b.log"
+}
+for part in "$@"; do
+  case "$part" in
+    tiny) tiny W4A16; tiny W2A16 ;;
+    amp-off) tiny W4A16 --disable_amp ;;
+    8b-block) make8b
+      step 8b 500 $AR --model $B8 --scheme W4A16 --iters 200 --nsamples 128 --seqlen 512 --batch_size 8 \
+        --dataset "$TEXT" --format auto_round --output_dir /tmp/q/8b --overwrite ${AR_EXTRA:-}
+      blocks 8b ;;
+    ref-8b-block) make8b; . "$G/ref/setup_ref.sh"
+      step ref8b 300 python3 "$G/ref/ref_quant.py" $B8 "$TEXT" /tmp/q/ref8b --scheme W4A16 --iters 200 --nsamples 128 --seqlen 512
+      tr '\r' '\n' < "$L/ref8b.log" | grep -iE "quantizing|loss|time|peak|memory" | tail -12 ;;
+  esac
+done
