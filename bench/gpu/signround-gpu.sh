@@ -10,6 +10,8 @@ G="${G:-$PWD/.gpu}"; L=/tmp/logs; rm -rf "$L"; mkdir -p "$L"
 . "$G/scripts/lib.sh"
 trap 'tar -C /tmp -czf "$OUT/logs.tgz" logs 2>/dev/null' EXIT
 . "$G/scripts/env.sh"
+# classes compiled after the kit was made (carry target/core/classes) take precedence over the kit's
+[ -d "$PWD/target/core/classes/io" ] && AR="${AR/ -cp / -cp $PWD/target/core/classes:}" && echo "using $PWD/target/core/classes"
 M=/tmp/data/tiny-qwen3-12m; mkdir -p $M
 cp "$G"/data/tiny-qwen3-12m/*.json "$G"/data/tiny-qwen3-12m/heldout.txt $M/
 xz -dc "$G/data/tiny-qwen3-12m/model.safetensors.shuf.xz" > /tmp/data/m.shuf

@@ -87,7 +87,9 @@ public final class SignRoundBlockTuner {
                     ? HalfPrecisionLossScale.forOutputElements(micro * inputs.getShape().size() / n)
                     : HalfPrecisionLossScale.off();
             List<NDArray> tuned = tunedArrays(params);
+            TuningProfile.start(manager);
             double rtnLoss = evaluate(block, params, inputQdq, inputs, targets, mask, micro);
+            TuningProfile.mark("evaluate", manager);
             if (!Double.isFinite(rtnLoss)) {
                 throw new ArithmeticException("block output is " + rtnLoss + " on the calibration data (NaN/Inf in the "
                         + "weights or activations of " + block.linearNames().get(0) + "'s block); refusing to tune it");
@@ -105,6 +107,7 @@ public final class SignRoundBlockTuner {
                     loss = accumulateGradients(block, params, inputQdq, inputs, targets, mask, idx, micro,
                             halfScale.enabled() ? halfScale.factor() : optimizer.lossScale(), validPerSample);
                 } while (!halfScale.acceptGradients(tuned));
+                TuningProfile.mark("loss-scale check", manager);
                 boolean improved = loss < bestLoss;
                 if (improved) {
                     bestLoss = loss;
@@ -128,6 +131,7 @@ public final class SignRoundBlockTuner {
                         }
                     }
                 }
+                TuningProfile.mark("snapshot+step", manager);
                 if (onIteration != null) {
                     onIteration.accept(it);
                 }
@@ -138,6 +142,8 @@ public final class SignRoundBlockTuner {
             copyInto(best, tuned);
             best.forEach(NDArray::close);
             double tunedLoss = evaluate(block, params, inputQdq, inputs, targets, mask, micro);
+            TuningProfile.mark("evaluate", manager);
+            TuningProfile.report(block.linearNames().get(0));
             Map<String, TunedLinear> result = snapshot(params);
             params.forEach(LinearTuningParams::close);
             return new BlockTuningResult(result, rtnLoss, tunedLoss, bestIter);
@@ -244,19 +250,26 @@ public final class SignRoundBlockTuner {
      */
     private static double halfPrecisionBackward(GradientCollector gc, TunableBlock block, List<LinearTuningParams> params,
             Map<String, UnaryOperator<NDArray>> inputQdq, NDArray x, NDArray y, NDArray m, float lossScale) {
+        NDManager dev = x.getManager();
+        TuningProfile.mark("batch select", dev);
         Map<String, NDArray> qdq = qdqWeights(params);
+        TuningProfile.mark("qdq forward", dev);
         Map<String, NDArray> leaves = new LinkedHashMap<>();
         qdq.forEach((name, w) -> {
             NDArray leaf = w.stopGradient().toType(x.getDataType(), false);
             leaf.setRequiresGradient(true);
             leaves.put(name, leaf);
         });
+        TuningProfile.mark("fp16 leaves", dev);
         NDArray out = block.forward(x, leaves, inputQdq);
+        TuningProfile.mark("block forward", dev);
         NDArray diff = out.stopGradient().toType(DataType.FLOAT32, false).sub(y.toType(DataType.FLOAT32, false)).mul(m);
         double loss = diff.square().mean().getFloat();
         float factor = 2f * lossScale / out.getShape().size();
         NDArray outGrad = diff.mul(m).mul(factor).toType(out.getDataType(), false);
+        TuningProfile.mark("loss", dev);
         gc.backward(out.mul(outGrad).sum());
+        TuningProfile.mark("block backward", dev);
         NDArray chain = null;
         for (Map.Entry<String, NDArray> e : qdq.entrySet()) {
             NDArray leafGrad = leaves.get(e.getKey()).getGradient();
@@ -267,9 +280,11 @@ public final class SignRoundBlockTuner {
             NDArray term = e.getValue().mul(g).sum();
             chain = chain == null ? term : chain.add(term);
         }
+        TuningProfile.mark("chain terms", dev);
         if (chain != null) {
             gc.backward(chain);
         }
+        TuningProfile.mark("qdq backward", dev);
         return loss;
     }
 

@@ -1,0 +1,53 @@
+package io.autoround.tune;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Diagnostic per-phase timing of block tuning, on with {@code AR_TUNE_PROFILE=1}: each mark waits for the device
+ * (a tiny device-to-host copy, ordered after all queued work) and charges the time since the previous mark to a
+ * phase; the totals are printed per block. Off (the default) it costs nothing and never synchronizes.
+ */
+final class TuningProfile {
+    static final boolean ENABLED = "1".equals(System.getenv("AR_TUNE_PROFILE"));
+    private static final Map<String, Double> SECONDS = new LinkedHashMap<>();
+    private static long last = System.nanoTime();
+
+    private TuningProfile() {}
+
+    /** Starts timing from now (after waiting for the device). */
+    static void start(NDManager device) {
+        if (ENABLED) {
+            sync(device);
+            last = System.nanoTime();
+        }
+    }
+
+    /** Charges the time since the previous mark to {@code phase}. */
+    static void mark(String phase, NDManager device) {
+        if (ENABLED) {
+            sync(device);
+            long now = System.nanoTime();
+            SECONDS.merge(phase, (now - last) / 1e9, Double::sum);
+            last = now;
+        }
+    }
+
+    /** Prints and clears the totals. */
+    static void report(String block) {
+        if (ENABLED) {
+            StringBuilder b = new StringBuilder("profile " + block + ":");
+            SECONDS.forEach((k, v) -> b.append(String.format(" %s %.2fs", k, v)));
+            System.err.println(b);
+            SECONDS.clear();
+        }
+    }
+
+    private static void sync(NDManager device) {
+        try (NDManager m = device.newSubManager()) {
+            m.zeros(new Shape(1)).getFloat();
+        }
+    }
+}
