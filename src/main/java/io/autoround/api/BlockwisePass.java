@@ -20,6 +20,7 @@ import io.autoround.tune.BlockTuningResult;
 import io.autoround.tune.SignRoundBlockTuner;
 import io.autoround.tune.SignRoundSettings;
 import io.autoround.tune.TunedLinear;
+import io.autoround.tune.TuningProfile;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,7 +90,9 @@ final class BlockwisePass {
                     }
                     activations.observe(block, own, schemes);
                 }
+                TuningProfile.start(model.manager());
                 NDArray yFp = runner.run(blocks, xFp, micro);
+                TuningProfile.mark("fp targets", model.manager());
                 blocks.forEach(bl -> bl.linears().values().forEach(LinearLayer::clearInputObservers));
                 NDArray inputs = o.enableQuantedInput && xQ != null ? xQ : xFp;
                 double rtnLoss = Double.NaN;
@@ -108,8 +111,11 @@ final class BlockwisePass {
                         actMaxScales.put(t.name(), t.actMaxScale());
                     }
                 }
+                TuningProfile.start(model.manager());
                 Map<String, QuantResult> results = finalize(blocks, names, importance, tuning);
+                TuningProfile.mark("final quantization", model.manager());
                 results.values().forEach(r -> sink.accept(r.weight()));
+                TuningProfile.mark("pack+write", model.manager());
                 activations.scales(names, schemes).forEach(sink::acceptRaw);
                 NDArray nextQ = null;
                 if (o.enableQuantedInput && (xQ != null || !names.isEmpty())) {
@@ -120,6 +126,8 @@ final class BlockwisePass {
                         blocks.forEach(bl -> bl.linears().values().forEach(l -> l.setInputTransform(null)));
                     }
                 }
+                TuningProfile.mark("next inputs", model.manager());
+                TuningProfile.report(blocks.get(0).name());
                 if (xQ != null && xQ != nextQ) {
                     xQ.close();
                 }

@@ -24,12 +24,16 @@ final class LayerQuantizer {
 
     static Map<String, QuantResult> quantize(List<Job> jobs) {
         Map<String, Float> nvGlobal = sharedNvGlobalScales(jobs);
-        Map<String, QuantResult> out = new LinkedHashMap<>();
-        for (Job j : jobs) {
+        // layers are independent once the fused global scales are fixed: quantize them on all cores
+        List<QuantResult> results = jobs.parallelStream().map(j -> {
             QuantOptions opts = nvGlobal.containsKey(j.name()) ? j.options().withNvGlobalScale(nvGlobal.get(j.name())) : j.options();
             QuantResult r = WeightQuantizer.quantize(j.name(), j.weight(), j.rows(), j.cols(), j.scheme(), opts);
             checkFinite(r);
-            out.put(j.name(), r);
+            return r;
+        }).toList();
+        Map<String, QuantResult> out = new LinkedHashMap<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            out.put(jobs.get(i).name(), results.get(i));
         }
         return out;
     }

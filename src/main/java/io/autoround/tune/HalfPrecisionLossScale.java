@@ -1,9 +1,6 @@
 package io.autoround.tune;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,24 +42,15 @@ final class HalfPrecisionLossScale {
     }
 
     /**
-     * True when every gradient is finite, after dividing them by the scale. Otherwise zeroes them all, halves the scale and returns false, so the
-     * caller recomputes the iteration.
+     * Accepts an iteration whose micro-batches all reported finite fp16 gradients (a NaN {@code loss} marks one that
+     * overflowed, see the tuner), dividing the gradients back by the scale. Otherwise zeroes them, halves the scale
+     * and returns false, so the caller recomputes the iteration.
      */
-    boolean acceptGradients(List<NDArray> parameters) {
+    boolean accept(List<NDArray> parameters, double loss) {
         if (!enabled) {
             return true;
         }
-        List<NDArray> sums = new ArrayList<>();
-        for (NDArray p : parameters) {
-            sums.add(p.getGradient().sum()); // inf or NaN anywhere makes the sum non-finite
-        }
-        float total;
-        try (NDArray all = NDArrays.stack(new NDList(sums)).sum()) {
-            total = all.getFloat();
-        } finally {
-            sums.forEach(NDArray::close);
-        }
-        if (Float.isFinite(total)) {
+        if (!Double.isNaN(loss)) {
             for (NDArray p : parameters) {
                 p.getGradient().divi(scale); // back to the loss's own scale, so the optimizer's state stays consistent
             }

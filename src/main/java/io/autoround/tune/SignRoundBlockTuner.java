@@ -106,7 +106,7 @@ public final class SignRoundBlockTuner {
                 do {
                     loss = accumulateGradients(block, params, inputQdq, inputs, targets, mask, idx, micro,
                             halfScale.enabled() ? halfScale.factor() : optimizer.lossScale(), validPerSample);
-                } while (!halfScale.acceptGradients(tuned));
+                } while (!halfScale.accept(tuned, loss));
                 TuningProfile.mark("loss-scale check", manager);
                 boolean improved = loss < bestLoss;
                 if (improved) {
@@ -282,6 +282,11 @@ public final class SignRoundBlockTuner {
         }
         TuningProfile.mark("chain terms", dev);
         if (chain != null) {
+            // sum(w' * g) is finite exactly when every fp16 weight gradient is (0 * inf and inf - inf are NaN): one
+            // scalar tells the loss scale about overflow, and an overflowed batch never reaches V's gradients
+            if (!Float.isFinite(chain.getFloat())) {
+                return Double.NaN;
+            }
             gc.backward(chain);
         }
         TuningProfile.mark("qdq backward", dev);

@@ -10,7 +10,7 @@ import java.util.Map;
  * (a tiny device-to-host copy, ordered after all queued work) and charges the time since the previous mark to a
  * phase; the totals are printed per block. Off (the default) it costs nothing and never synchronizes.
  */
-final class TuningProfile {
+public final class TuningProfile {
     static final boolean ENABLED = "1".equals(System.getenv("AR_TUNE_PROFILE"));
     private static final Map<String, Double> SECONDS = new LinkedHashMap<>();
     private static long last = System.nanoTime();
@@ -18,7 +18,7 @@ final class TuningProfile {
     private TuningProfile() {}
 
     /** Starts timing from now (after waiting for the device). */
-    static void start(NDManager device) {
+    public static void start(NDManager device) {
         if (ENABLED) {
             sync(device);
             last = System.nanoTime();
@@ -26,7 +26,7 @@ final class TuningProfile {
     }
 
     /** Charges the time since the previous mark to {@code phase}. */
-    static void mark(String phase, NDManager device) {
+    public static void mark(String phase, NDManager device) {
         if (ENABLED) {
             sync(device);
             long now = System.nanoTime();
@@ -36,7 +36,7 @@ final class TuningProfile {
     }
 
     /** Prints and clears the totals. */
-    static void report(String block) {
+    public static void report(String block) {
         if (ENABLED) {
             StringBuilder b = new StringBuilder("profile " + block + ":");
             SECONDS.forEach((k, v) -> b.append(String.format(" %s %.2fs", k, v)));

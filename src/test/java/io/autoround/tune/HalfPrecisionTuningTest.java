@@ -103,13 +103,13 @@ class HalfPrecisionTuningTest {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(p.mul(Float.POSITIVE_INFINITY).sum());
             }
-            assertFalse(scale.acceptGradients(List.of(p)), "an infinite gradient is rejected");
+            assertFalse(scale.accept(List.of(p), Double.NaN), "an overflowed micro-batch (NaN loss) is rejected");
             assertEquals(128f, scale.factor());
             assertEquals(0f, p.getGradient().abs().sum().getFloat(), "rejected gradients are cleared, NaN/Inf included");
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(p.square().sum().mul(scale.factor()));
             }
-            assertTrue(scale.acceptGradients(List.of(p)));
+            assertTrue(scale.accept(List.of(p), 0.5));
             float[] g = p.getGradient().toFloatArray();
             assertEquals(2f, g[0], 1e-6f, "gradient divided back by the scale");
             assertEquals(6f, g[2], 1e-6f);
