@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -29,6 +30,11 @@ public final class OutputSafety {
     public static String problem(Path target, Path modelDir, boolean overwrite, String overwriteOption) {
         Path abs = target.toAbsolutePath().normalize();
         Path real = realish(abs);
+        String special = specialFolder(real);
+        if (special != null) {
+            return "output folder " + abs + " is " + special + ", which is never written to or replaced:"
+                    + " choose a dedicated output folder";
+        }
         if (modelDir != null) {
             for (Path p : protectedFolders(modelDir)) {
                 String clash = clash(real, p);
@@ -37,11 +43,6 @@ public final class OutputSafety {
                             + "; the model is never written to: choose an output folder outside it";
                 }
             }
-        }
-        String special = specialFolder(real);
-        if (special != null) {
-            return "output folder " + abs + " is " + special + ", which is never written to or replaced:"
-                    + " choose a dedicated output folder";
         }
         if (Files.isSymbolicLink(abs)) {
             return "output folder " + abs + " is a symbolic link (to " + real + "); give the real folder instead";
@@ -89,7 +90,7 @@ public final class OutputSafety {
         out.add(abs);
         Path real = realish(abs);
         out.add(real);
-        for (Path p : Set.of(abs, real)) {
+        for (Path p : List.of(abs, real)) {
             Path parent = p.getParent();
             if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("snapshots")
                     && parent.getParent() != null) {
