@@ -48,7 +48,7 @@ public final class OutputSafety {
             return "output folder " + abs + " is a symbolic link (to " + real + "); give the real folder instead";
         }
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
-            return "output path " + abs + " exists and is not a folder";
+            return "output folder " + abs + " is an existing file, not a folder";
         }
         if (Files.isDirectory(abs) && !isEmpty(abs)) {
             if (!overwrite) {
