@@ -1,11 +1,9 @@
 package io.autoround.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.client.BlockingHttpClient;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -25,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Output folders through the service: clients cannot choose them (400), and even a deployment whose output root
- * lies inside a served model folder never writes into the model: the job fails naming both folders.
+ * lies inside a served model folder never writes into the model: the submission is refused (400) naming both.
  */
 @MicronautTest
 class OutputSafetyApiTest extends ServiceTestBase {
@@ -33,15 +31,21 @@ class OutputSafetyApiTest extends ServiceTestBase {
     @Client("/")
     HttpClient client;
 
+    /** A served model folder (the stories260k files copied in). */
     private Path models() {
-        return base.resolve("models");
+        return base.resolve("models").resolve("stories");
     }
 
-    /** Output root inside the models root, which itself is a model folder (the stories260k files copied in). */
+    /** The output root is configured inside a served model folder. */
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> p = new HashMap<>(super.getProperties());
         p.put("autoround.output-root", models().resolve("outputs").toString());
+        try {
+            Files.createDirectories(models());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("autoround.shared.dir", "../../shared"))
                 .resolve("data/models/stories260k-hf"))) {
             for (Path f : s.toList()) {
@@ -71,17 +75,24 @@ class OutputSafetyApiTest extends ServiceTestBase {
     }
 
     @Test
-    void aJobWhoseOutputWouldLieInsideTheModelFailsAndLeavesTheModelAlone() {
+    void aJobWhoseOutputWouldLieInsideTheModelIs400AndLeavesTheModelAlone() {
         Map<String, String> before = hashes(models());
-        BlockingHttpClient http = client.toBlocking();
-        String id = submit(http, "{\"model\": \"" + models() + "\", \"iters\": 0, \"disable_opt_rtn\": true,"
-                + " \"group_size\": 32}");
-        Map<String, Object> job = awaitEnd(http, id, 120);
-        assertEquals("FAILED", job.get("state"));
-        String error = String.valueOf(job.get("error"));
-        assertTrue(error.contains("lies inside the model folder " + models().toAbsolutePath().normalize()), error);
+        Path root = models().toAbsolutePath().normalize();
+        for (String model : List.of(root.toString(), "stories")) {
+            Failure f = post("{\"model\": \"" + model + "\", \"iters\": 0, \"disable_opt_rtn\": true, \"group_size\": 32}");
+            assertEquals(400, f.status(), f.body().toString());
+            assertTrue(f.hasFieldError("options", "lies inside the model folder " + root), f.body().toString());
+        }
+        // the quantize_and_save layout (optimized RTN: <job folder>/<model>-w4g32) is inside the model too
+        Failure sub = post("{\"model\": \"stories\", \"iters\": 0, \"group_size\": 32}");
+        assertEquals(400, sub.status(), sub.body().toString());
+        assertTrue(sub.hasFieldError("options", "the model is never written to"), sub.body().toString());
         assertEquals(before, hashes(models()), "model files unchanged");
-        assertFalse(Files.exists(models().resolve("outputs").resolve(id)));
+        try (Stream<Path> s = Files.list(models().resolve("outputs"))) {
+            assertEquals(List.of(), s.toList(), "no job folder or temp folder created");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Relative path -> SHA-256 of the model's files (the outputs folder and the state are not model files). */
