@@ -58,7 +58,7 @@ public final class OutputSafety {
             if (!CheckpointMarker.isPresent(abs)) {
                 return "output folder " + abs + " is not empty and is not a checkpoint written by auto-round (no "
                         + CheckpointMarker.FILE + " file); it is never replaced, even with " + overwriteOption + ": choose another"
-                        + " output folder";
+                        + " output folder (or remove its content yourself)";
             }
         }
         return null;
