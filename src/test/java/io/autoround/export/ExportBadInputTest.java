@@ -87,7 +87,7 @@ class ExportBadInputTest {
         Path fileTarget = Files.writeString(tmp.resolve("target-is-file"), "x");
         ExportException e2 = assertThrows(ExportException.class,
                 () -> ExporterRegistry.get("auto_round").export(plan(fileTarget, W4, ExportOptions.rtn()), weights(W4)));
-        assertTrue(e2.getMessage().contains("is not a folder"), e2.getMessage());
+        assertTrue(e2.getMessage().contains("is an existing file, not a folder"), e2.getMessage());
         assertEquals(List.of("a-file", "target-is-file"), leftovers());
     }
 
