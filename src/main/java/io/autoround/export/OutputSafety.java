@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -36,10 +36,10 @@ public final class OutputSafety {
                     + " choose a dedicated output folder";
         }
         if (modelDir != null) {
-            for (Path p : protectedFolders(modelDir)) {
-                String clash = clash(real, p);
+            for (Map.Entry<Path, Boolean> e : protectedFolders(modelDir).entrySet()) {
+                String clash = clash(real, e.getKey(), e.getValue());
                 if (clash != null) {
-                    return "output folder " + abs + " " + clash + " the model folder " + describe(p, modelDir)
+                    return "output folder " + abs + " " + clash + " the model folder " + describe(e.getKey(), modelDir)
                             + "; the model is never written to: choose an output folder outside it";
                 }
             }
@@ -64,15 +64,18 @@ public final class OutputSafety {
         return null;
     }
 
-    /** "is", "contains" or "lies inside" when {@code out} and the protected folder {@code p} overlap, else null. */
-    private static String clash(Path out, Path p) {
+    /**
+     * "is", "contains" or (when {@code insideToo}) "lies inside" when {@code out} and the protected folder {@code p}
+     * overlap, else null.
+     */
+    private static String clash(Path out, Path p, boolean insideToo) {
         if (out.equals(p)) {
             return "is";
         }
         if (p.startsWith(out)) {
             return "contains";
         }
-        return out.startsWith(p) ? "lies inside" : null;
+        return insideToo && out.startsWith(p) ? "lies inside" : null;
     }
 
     private static String describe(Path p, Path modelDir) {
@@ -81,33 +84,37 @@ public final class OutputSafety {
     }
 
     /**
-     * The model folder as given and as real path, the hub cache repo folder when it is a snapshot
-     * ({@code models--org--name/snapshots/<commit>}), and every folder the model's entries link into (hub blobs).
+     * Protected folders, each with whether writing inside it is refused too: the model folder as given and as real
+     * path, and the hub cache repo folder when it is a snapshot ({@code models--org--name/snapshots/<commit>}) are
+     * strict; a folder the model's entries link into (hub blobs, a shared weights folder) must only never be
+     * replaced (so a weight linked from the home folder does not forbid outputs anywhere in it).
      */
-    static Set<Path> protectedFolders(Path modelDir) {
-        Set<Path> out = new LinkedHashSet<>();
+    static Map<Path, Boolean> protectedFolders(Path modelDir) {
+        Map<Path, Boolean> out = new LinkedHashMap<>();
         Path abs = modelDir.toAbsolutePath().normalize();
-        out.add(abs);
         Path real = realish(abs);
-        out.add(real);
+        out.put(abs, true);
+        out.put(real, true);
         for (Path p : List.of(abs, real)) {
             Path parent = p.getParent();
             if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("snapshots")
                     && parent.getParent() != null) {
-                out.add(parent.getParent());
+                out.put(parent.getParent(), true);
             }
         }
         if (Files.isDirectory(real)) {
             try (Stream<Path> s = Files.list(real)) {
                 s.filter(Files::isSymbolicLink).forEach(link -> {
                     Path target = realish(link);
-                    out.add(Files.isDirectory(target) ? target : target.getParent());
+                    Path folder = Files.isDirectory(target) ? target : target.getParent();
+                    if (folder != null) {
+                        out.putIfAbsent(folder, false);
+                    }
                 });
             } catch (IOException e) {
                 // an unreadable model folder fails later with its own message; the folder itself stays protected
             }
         }
-        out.remove(null);
         return out;
     }
 

@@ -114,6 +114,20 @@ class OutputFolderSafetyTest {
     }
 
     @Test
+    void aFolderTheModelLinksIntoIsNeverReplacedButMayHoldNewOutputs() throws Exception {
+        Path weights = Files.createDirectories(tmp.resolve("weights"));
+        Files.move(model.resolve("model.safetensors"), weights.resolve("model.safetensors"));
+        Files.createSymbolicLink(model.resolve("model.safetensors"), weights.resolve("model.safetensors"));
+        modelBefore = FolderSnapshot.of(model);
+        Map<String, String> weightsBefore = FolderSnapshot.of(weights);
+        refused(weights, o -> o.overwrite = true, "is the model folder " + model + " (its files live in " + weights + ")");
+        assertEquals(weightsBefore, FolderSnapshot.of(weights));
+        run(options(weights.resolve("q"), o -> { }));
+        assertTrue(Files.isRegularFile(weights.resolve("q").resolve("model.safetensors")));
+        assertEquals(modelBefore, FolderSnapshot.of(model));
+    }
+
+    @Test
     void workingDirectoryHomeAndRootAreRefused() {
         Path cwd = Path.of("").toAbsolutePath();
         refused(Path.of(""), o -> o.overwrite = true, "the current working directory");
