@@ -5,6 +5,7 @@ Arguments are checked and mapped onto ``io.autoround.api.QuantizeOptions``; quan
 """
 
 import os
+import re
 
 from . import _java
 from .auto_scheme import AutoScheme
@@ -73,13 +74,29 @@ def _is_torch_object(value):
     return module.split(".")[0] in ("torch", "transformers", "datasets") or hasattr(value, "named_modules")
 
 
+_HUB_ID = re.compile(r"^[\w\-.]+/[\w\-.]+(@[^\s@]+)?$")
+
+
+def _local_path(value):
+    """A path the user gave, resolved against Python's working directory (os.getcwd(), which os.chdir changes;
+    the JVM's own working directory never follows it), so Java sees the folder the user means."""
+    return os.path.abspath(os.path.expanduser(os.fspath(value)))
+
+
+def _is_local(value):
+    """True when a model or dataset argument names a local path rather than a hub id / dataset name."""
+    expanded = os.path.expanduser(value)
+    return (os.path.isabs(expanded) or os.path.exists(expanded) or value.startswith(("./", "../", "~"))
+            or value in (".", "..") or not _HUB_ID.match(value))
+
+
 def _model_argument(model):
     if isinstance(model, os.PathLike):
-        model = os.fspath(model)
+        return _local_path(model)
     if isinstance(model, str):
         if not model.strip():
             raise ValueError("model is empty: pass a model folder path or a hub id such as 'Qwen/Qwen3-0.6B'")
-        return model
+        return _local_path(model) if _is_local(model) else model
     if model is not None and _is_torch_object(model):
         raise TypeError("AutoRound for Java cannot take a %s object as model: pass the model's folder path or its "
                         "hub id (e.g. 'Qwen/Qwen3-0.6B') instead" % type(model).__name__)
@@ -88,10 +105,12 @@ def _model_argument(model):
 
 def _dataset_argument(dataset):
     """A dataset spec for Java: a name or file as is; a list of strings is written to a temporary .jsonl file."""
-    if dataset is None or isinstance(dataset, str):
+    if dataset is None:
         return dataset
+    if isinstance(dataset, str):
+        return _dataset_paths(dataset)
     if isinstance(dataset, os.PathLike):
-        return os.fspath(dataset)
+        return _local_path(dataset)
     if isinstance(dataset, (list, tuple)):
         if not dataset or not all(isinstance(t, str) for t in dataset):
             raise TypeError("dataset as a list must be a non-empty list of strings (calibration texts)")
@@ -104,6 +123,35 @@ def _dataset_argument(dataset):
         return path
     raise TypeError("AutoRound for Java cannot take a %s as dataset: pass a dataset name (e.g. "
                     "'NeelNanda/pile-10k'), a .txt/.json/.jsonl file, or a list of strings" % type(dataset).__name__)
+
+
+def _dataset_paths(spec):
+    """The dataset spec with every local file made absolute against os.getcwd() (names and options kept)."""
+    parts = []
+    for part in spec.split(","):
+        name, sep, options = part.strip().partition(":")
+        local = name and (os.path.exists(os.path.expanduser(name))
+                          or name.lower().endswith((".txt", ".json", ".jsonl")) or _is_path_like(name))
+        parts.append((_local_path(name) if local else name) + sep + options)
+    return ",".join(parts)
+
+
+def _is_path_like(name):
+    return os.path.isabs(name) or name.startswith(("./", "../", "~"))
+
+
+def _check_targets(targets):
+    """Refuses an output folder that is Python's working directory or above it (the Java side checks the JVM's,
+    which os.chdir does not move); warns, as the reference does, when a folder already exists."""
+    cwd = os.path.realpath(os.getcwd())
+    for target in targets:
+        real = os.path.realpath(str(target))
+        if cwd == real or cwd.startswith(real.rstrip(os.sep) + os.sep):
+            raise ValueError("output folder %s is %s, which is never written to or replaced: choose a dedicated "
+                             "output folder" % (target, "the current working directory (os.getcwd())" if cwd == real
+                                                else "a folder above the current working directory " + cwd))
+        if os.path.isdir(real) and os.listdir(real):
+            _warn("%s already exists: replacing the checkpoint auto-round wrote there" % target)
 
 
 def _scheme_overrides(scheme):
@@ -274,9 +322,11 @@ class AutoRound:
         if kwargs:
             _warn("unrecognized keys %s were passed. Please check them." % list(kwargs.keys()))
 
-        # The reference writes into existing folders; quantize_and_save() sets the real output folder.
+        # The reference writes into existing folders, so overwrite is on; the Java side still replaces only a
+        # checkpoint auto-round wrote (never the model, a foreign folder, cwd or home). quantize_and_save() sets
+        # the real output folder.
         o.overwrite = True
-        o.outputDir = "tmp_autoround"
+        o.outputDir = _local_path("tmp_autoround")
         self._options = o
         self._java = _java.JavaAutoRound(o, _java.System.err)
         self._plan = _java.call(self._java.plan)
@@ -324,8 +374,9 @@ class AutoRound:
             return self._save(output_dir, fmt, True, kwargs)
         formats = _formats(fmt)
         self._warn_unknown(kwargs)
-        self._options.outputDir = os.fspath(_check_type("output_dir", output_dir, (str, os.PathLike)))
+        self._options.outputDir = _local_path(_check_type("output_dir", output_dir, (str, os.PathLike)))
         self._options.formats = _java.java_list(formats)
+        _check_targets([t.outputDir() for t in _java.call(self._java.plan).targets()])
         report = _java.call(self._java.quantizeAndSave)
         self.quantized = True
         model = self._model_object(self._plan, report.algorithm(), report.seconds())
@@ -336,8 +387,10 @@ class AutoRound:
         formats = _formats(fmt)
         self._warn_unknown(kwargs)
         _check_type("output_dir", output_dir, (str, os.PathLike))
-        report = _java.call(self._java.save, self._quantized, _java.to_path(os.fspath(output_dir)),
-                            _java.java_list(formats), subfolder)
+        path = _java.to_path(_local_path(output_dir))
+        plan = _java.call(self._quantized.plan().withOutputs, path, _java.java_list(formats), subfolder)
+        _check_targets([t.outputDir() for t in plan.targets()])
+        report = _java.call(self._java.save, self._quantized, path, _java.java_list(formats), subfolder)
         return self._result(self.model_object, report, formats)
 
     @staticmethod

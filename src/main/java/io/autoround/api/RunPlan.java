@@ -5,6 +5,8 @@ import io.autoround.export.ExportOptions;
 import io.autoround.export.ExportPlan;
 import io.autoround.export.Exporter;
 import io.autoround.export.ExporterRegistry;
+import io.autoround.export.OutputSafety;
+import io.autoround.export.StaleExportFolders;
 import io.autoround.export.gguf.GgufFileType;
 import io.autoround.export.gguf.GgufTypeRecipe;
 import io.autoround.model.arch.Architecture;
@@ -22,14 +24,12 @@ import io.autoround.quant.scheme.LayerShape;
 import io.autoround.quant.scheme.SchemePresets;
 import io.autoround.quant.scheme.SchemeResolver;
 import io.autoround.tune.TunableDataType;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Everything decided before any work starts: the model, the resolved scheme and per-layer plan, the algorithm,
@@ -188,7 +188,7 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
     private void validateTargets() {
         for (ExportTarget t : targets) {
             t.exporter().validate(exportPlan(t));
-            checkOutputFolder(t.outputDir(), options.overwrite);
+            checkOutputFolder(t.outputDir(), modelDir, options.overwrite);
         }
     }
 
@@ -298,22 +298,21 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         return out;
     }
 
-    /** A non-empty existing folder is refused unless overwriting; an unwritable parent is reported now. */
-    private static void checkOutputFolder(Path dir, boolean overwrite) {
-        if (Files.isRegularFile(dir)) {
-            throw new IllegalArgumentException("output folder " + dir + " is an existing file");
+    /**
+     * The output folder rules of {@link OutputSafety} (never the model, cwd or home; a non-empty folder only when
+     * overwriting a checkpoint of ours), after removing stale temporary folders of killed exports beside it;
+     * an unwritable parent is reported now.
+     */
+    private static void checkOutputFolder(Path dir, Path modelDir, boolean overwrite) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (abs.getParent() != null) {
+            StaleExportFolders.clean(abs.getParent());
         }
-        if (Files.isDirectory(dir) && !overwrite) {
-            try (Stream<Path> s = Files.list(dir)) {
-                if (s.findAny().isPresent()) {
-                    throw new IllegalArgumentException("output folder " + dir + " exists and is not empty; "
-                            + "choose another --output_dir or pass --overwrite");
-                }
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read output folder " + dir + ": " + e.getMessage());
-            }
+        String problem = OutputSafety.problem(abs, modelDir, overwrite, "--overwrite");
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
-        Path parent = dir.toAbsolutePath().getParent();
+        Path parent = abs.getParent();
         while (parent != null && !Files.exists(parent)) {
             parent = parent.getParent();
         }

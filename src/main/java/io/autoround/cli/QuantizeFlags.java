@@ -151,7 +151,7 @@ final class QuantizeFlags {
     @Option(names = "--output_dir", defaultValue = "./tmp_autoround", description = "Output folder (default: ${DEFAULT-VALUE}).")
     String outputDir;
 
-    @Option(names = "--overwrite", description = "Replace an existing non-empty output folder.")
+    @Option(names = "--overwrite", description = "Replace a checkpoint that auto-round wrote earlier in the output folder (other folders are never replaced).")
     boolean overwrite;
 
     @Option(names = "--low_gpu_mem_usage", description = "Keep block inputs/outputs off the device between uses.")

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Options of one export run.
  *
- * @param overwrite replace an existing non-empty output folder
+ * @param overwrite replace an existing output folder that holds a checkpoint this tool wrote ({@link OutputSafety})
  * @param modelFree the run took the reference's model-free path (its config layout: {@code iters},
  *     {@code model_free: true}, source key order in config.json)
  * @param autoroundVersion value of {@code autoround_version}

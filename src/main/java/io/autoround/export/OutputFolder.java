@@ -2,50 +2,61 @@ package io.autoround.export;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * A temporary sibling folder that becomes the output folder only on {@link #commit()}, so a failed export
- * leaves nothing behind. An existing non-empty output folder is refused unless overwriting is requested.
+ * A hidden sibling folder ({@code .<name>.tmp-<pid>-<n>}) that becomes the output folder only on {@link #commit()},
+ * so a failed export leaves nothing at the target. {@link OutputSafety} decides whether the target may be written
+ * (checked again at commit); stale temporary folders of dead processes in the same parent are removed first
+ * ({@link StaleExportFolders}). Folders are created with the process umask (normal permissions).
  */
 public final class OutputFolder {
     private final Path target;
+    private final Path modelDir;
     private final Path temp;
     private final boolean overwrite;
     private boolean done;
 
-    public OutputFolder(Path target, boolean overwrite) {
+    /** Output folder {@code target} for the model in {@code modelDir} (null: no model to protect). */
+    public OutputFolder(Path target, Path modelDir, boolean overwrite) {
         this.target = target.toAbsolutePath().normalize();
+        this.modelDir = modelDir;
         this.overwrite = overwrite;
-        checkTarget();
         Path parent = this.target.getParent();
+        StaleExportFolders.clean(parent); // first: it may restore a checkpoint that the check must then see
+        checkTarget();
         try {
             Files.createDirectories(parent);
-            this.temp = Files.createTempDirectory(parent, "." + this.target.getFileName() + ".tmp-");
+            this.temp = createTemp(parent);
         } catch (IOException | UnsupportedOperationException e) {
             throw new ExportException("cannot write output folder " + this.target + ": " + describe(e), e);
         }
     }
 
-    private void checkTarget() {
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new ExportException("output path " + target + " exists and is not a folder");
-        }
-        if (Files.isDirectory(target) && !overwrite && !isEmpty(target)) {
-            throw new ExportException("output folder " + target + " already exists and is not empty"
-                    + " (request overwrite to replace it)");
+    private Path createTemp(Path parent) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = parent.resolve(StaleExportFolders.tempName(target, "tmp", ThreadLocalRandom.current().nextLong(1L << 40)));
+            try {
+                return Files.createDirectory(p); // default permissions: the umask applies (createTempDirectory would give 0700)
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 8) {
+                    throw e;
+                }
+            }
         }
     }
 
-    private static boolean isEmpty(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        } catch (IOException e) {
-            throw new ExportException("cannot list output folder " + dir + ": " + describe(e), e);
+    private void checkTarget() {
+        String problem = OutputSafety.problem(target, modelDir, overwrite, "overwrite");
+        if (problem != null) {
+            throw new ExportException(problem);
         }
     }
 
@@ -58,16 +69,24 @@ public final class OutputFolder {
         return temp;
     }
 
-    /** Moves the temporary folder into place (replacing the old output when overwriting). */
+    /** Marks the folder as ours and moves it into place (replacing our previous checkpoint when overwriting). */
     public Path commit() {
         checkTarget();
         try {
+            CheckpointMarker.write(temp);
             Path backup = null;
-            if (Files.exists(target)) {
-                backup = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                backup = target.resolveSibling(StaleExportFolders.tempName(target, "old", System.nanoTime()));
                 Files.move(target, backup, StandardCopyOption.ATOMIC_MOVE);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (backup != null) {
+                    Files.move(backup, target, StandardCopyOption.ATOMIC_MOVE); // put the previous checkpoint back
+                }
+                throw e;
+            }
             done = true;
             if (backup != null) {
                 deleteTree(backup);
@@ -86,8 +105,9 @@ public final class OutputFolder {
         }
     }
 
+    /** Deletes a folder tree without following symbolic links. */
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {

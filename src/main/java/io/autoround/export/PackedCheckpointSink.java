@@ -41,7 +41,7 @@ final class PackedCheckpointSink implements CheckpointSink {
         this.quantizationConfig = quantizationConfig;
         this.style = style;
         this.pendingLayers = new LinkedHashSet<>(plan.quantizedLayers());
-        this.folder = new OutputFolder(plan.outputDir(), plan.options().overwrite());
+        this.folder = new OutputFolder(plan.outputDir(), plan.sourceModelDir(), plan.options().overwrite());
         this.writer = new ShardedSafetensorsWriter(folder.temp(), maxShardBytes, null);
     }
 

@@ -46,20 +46,28 @@ class ExportBadInputTest {
     }
 
     @Test
-    void existingNonEmptyOutputIsRefusedUnlessOverwrite() throws Exception {
+    void existingNonEmptyOutputIsRefusedAndOverwriteReplacesOnlyOurCheckpoints() throws Exception {
         Path out = tmp.resolve("out");
         Files.createDirectories(out);
         Files.writeString(out.resolve("keep.txt"), "user data");
         ExportException e = assertThrows(ExportException.class,
                 () -> ExporterRegistry.get("auto_round").export(plan(out, W4, ExportOptions.rtn()), weights(W4)));
         assertTrue(e.getMessage().contains(out.toString()) && e.getMessage().contains("not empty"), e.getMessage());
+        // overwrite never deletes a folder that is not a checkpoint written by this tool
+        ExportException e2 = assertThrows(ExportException.class, () -> ExporterRegistry.get("auto_round")
+                .export(plan(out, W4, ExportOptions.rtn().withOverwrite(true)), weights(W4)));
+        assertTrue(e2.getMessage().contains("not a checkpoint written by auto-round"), e2.getMessage());
         assertEquals("user data", Files.readString(out.resolve("keep.txt")));
         assertEquals(List.of("out"), leftovers());
 
-        ExporterRegistry.get("auto_round").export(plan(out, W4, ExportOptions.rtn().withOverwrite(true)), weights(W4));
-        assertFalse(Files.exists(out.resolve("keep.txt")));
-        assertTrue(Files.isRegularFile(out.resolve("model.safetensors")));
-        assertEquals(List.of("out"), leftovers());
+        Path ours = tmp.resolve("ours");
+        ExporterRegistry.get("auto_round").export(plan(ours, W4, ExportOptions.rtn()), weights(W4));
+        assertTrue(CheckpointMarker.isPresent(ours));
+        Files.writeString(ours.resolve("stale.txt"), "from the previous run");
+        ExporterRegistry.get("auto_round").export(plan(ours, W4, ExportOptions.rtn().withOverwrite(true)), weights(W4));
+        assertFalse(Files.exists(ours.resolve("stale.txt")), "our own checkpoint is replaced as a whole");
+        assertTrue(Files.isRegularFile(ours.resolve("model.safetensors")));
+        assertEquals(List.of("ours", "out"), leftovers());
     }
 
     @Test
@@ -79,7 +87,7 @@ class ExportBadInputTest {
         Path fileTarget = Files.writeString(tmp.resolve("target-is-file"), "x");
         ExportException e2 = assertThrows(ExportException.class,
                 () -> ExporterRegistry.get("auto_round").export(plan(fileTarget, W4, ExportOptions.rtn()), weights(W4)));
-        assertTrue(e2.getMessage().contains("is not a folder"), e2.getMessage());
+        assertTrue(e2.getMessage().contains("is an existing file, not a folder"), e2.getMessage());
         assertEquals(List.of("a-file", "target-is-file"), leftovers());
     }
 

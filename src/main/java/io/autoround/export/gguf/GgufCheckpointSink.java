@@ -31,7 +31,7 @@ final class GgufCheckpointSink implements CheckpointSink {
         this.type = type;
         this.arch = arch;
         this.config = config;
-        this.folder = new OutputFolder(plan.outputDir(), plan.options().overwrite());
+        this.folder = new OutputFolder(plan.outputDir(), plan.sourceModelDir(), plan.options().overwrite());
         String fileName = modelName + "-" + type.label() + ".gguf";
         this.file = plan.outputDir().resolve(fileName);
         this.writer = new GgufWriter(folder.temp().resolve(fileName));

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +47,9 @@ public final class GgufWriter implements AutoCloseable {
         this.alignment = alignment;
         try {
             Files.createDirectories(this.target.getParent());
-            dataFile = Files.createTempFile(this.target.getParent(), "." + this.target.getFileName(), ".data");
-            dataStream = new BufferedOutputStream(Files.newOutputStream(dataFile), 1 << 20);
+            dataFile = sibling(".data");
+            dataStream = new BufferedOutputStream(Files.newOutputStream(dataFile, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), 1 << 20);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + this.target + ": " + e.getMessage(), e);
         }
@@ -101,8 +103,9 @@ public final class GgufWriter implements AutoCloseable {
         Path temp = null;
         try {
             dataStream.close();
-            temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
+            temp = sibling(".tmp");
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), 1 << 20)) {
                 LittleEndianOutput out = new LittleEndianOutput(os);
                 out.u32(MAGIC);
                 out.u32(VERSION);
@@ -135,6 +138,15 @@ public final class GgufWriter implements AutoCloseable {
             deleteQuietly(temp);
             close();
         }
+    }
+
+    /**
+     * A fresh hidden name beside the target. Not Files.createTempFile: that makes the file 0600, and the final
+     * .gguf (a rename of it) must get the umask's permissions like any other file.
+     */
+    private Path sibling(String suffix) {
+        long n = java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40);
+        return target.resolveSibling("." + target.getFileName() + "." + Long.toString(n, 36) + suffix);
     }
 
     private long padding(long position) {

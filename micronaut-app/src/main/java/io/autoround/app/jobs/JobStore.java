@@ -1,6 +1,7 @@
 package io.autoround.app.jobs;
 
 import io.autoround.app.ServiceConfig;
+import io.autoround.export.StaleExportFolders;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -17,7 +18,8 @@ import java.util.UUID;
 
 /**
  * All jobs, in memory and in the {@link JobJournal}. At startup it reloads the journal; a job that was running
- * when the previous process died is marked failed (its partial output removed), queued jobs stay queued.
+ * when the previous process died is marked failed (its partial output and the export's temporary folders beside
+ * the job folder removed), queued jobs stay queued.
  */
 @Singleton
 public class JobStore implements AutoCloseable {
@@ -38,10 +40,13 @@ public class JobStore implements AutoCloseable {
             Job job = new Job(v);
             if (v.state() == JobState.RUNNING) {
                 job.finish(JobState.FAILED, CRASH_REASON);
+                // the export's temporary folders lie beside the job folder (.<id>.tmp-<pid>-<n>), not inside it
+                StaleExportFolders.clean(outputRoot, job.id());
                 FileTrees.deleteQuietly(jobDir(job.id()));
             }
             jobs.put(job.id(), job);
         }
+        StaleExportFolders.clean(outputRoot); // any other export temp folder of a dead process
         journal.compact(views());
     }
 
