@@ -58,8 +58,9 @@ final class LayerConfigField {
         }
         try {
             io.autoround.quant.scheme.StandardRegex.compile(key);
-        } catch (java.util.regex.PatternSyntaxException ex) {
-            throw new IllegalArgumentException("'" + key + "' is neither a layer name nor a valid regex: " + ex.getDescription());
+        } catch (IllegalArgumentException ex) { // PatternSyntaxException or the core's own translation error
+            String why = ex instanceof java.util.regex.PatternSyntaxException p ? p.getDescription() : ex.getMessage();
+            throw new IllegalArgumentException("'" + key + "' is neither a layer name nor a valid regex: " + why);
         }
         if (value.isTextual()) {
             preset(value);
