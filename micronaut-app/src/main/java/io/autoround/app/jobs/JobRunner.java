@@ -110,11 +110,11 @@ public class JobRunner implements AutoCloseable {
                 events.publish(JobEvent.snapshot(job.view()));
             }
         } catch (CancellationException e) {
-            FileTrees.deleteQuietly(dir);
+            FileTrees.deleteJobOutput(store.outputRoot(), job.id());
             end(job, stopping ? JobState.FAILED : JobState.CANCELLED, stopping ? STOPPED_REASON : "cancelled while running");
         } catch (IOException | RuntimeException | Error e) {
             LOG.warn("job {} failed", job.id(), e);
-            FileTrees.deleteQuietly(dir);
+            FileTrees.deleteJobOutput(store.outputRoot(), job.id());
             end(job, JobState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }

@@ -38,7 +38,9 @@ public class JobStore implements AutoCloseable {
             Job job = new Job(v);
             if (v.state() == JobState.RUNNING) {
                 job.finish(JobState.FAILED, CRASH_REASON);
-                FileTrees.deleteQuietly(jobDir(job.id()));
+                FileTrees.deleteJobOutput(outputRoot, job.id());
+            } else if (v.state() != JobState.QUEUED) {
+                FileTrees.deleteLeftovers(outputRoot, job.id()); // leftovers only: nothing of this job runs now
             }
             jobs.put(job.id(), job);
         }
