@@ -63,16 +63,23 @@ record FolderState(String modelHash, List<String> outputEntries) {
 
     /** A writable copy of the tiny stories260K model from ../shared/data (or the embedded demo copy). */
     static Path copyTinyModel(Path target) throws IOException {
-        Path src = null;
-        for (Path p = Path.of("").toAbsolutePath(); p != null && src == null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/data/models/stories260k-hf");
+        Path src = sharedModel("stories260k-hf");
+        return copy(src == null ? io.autoround.api.DemoAssets.model() : src, target);
+    }
+
+    /** A model folder of ../shared/data/models, or null when this checkout has none. */
+    static Path sharedModel(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve("shared/data/models").resolve(name);
             if (Files.isRegularFile(candidate.resolve("config.json"))) {
-                src = candidate;
+                return candidate;
             }
         }
-        if (src == null) {
-            src = io.autoround.api.DemoAssets.model();
-        }
+        return null;
+    }
+
+    /** A writable copy of a model folder's files. */
+    static Path copy(Path src, Path target) throws IOException {
         Files.createDirectories(target);
         try (Stream<Path> s = Files.list(src)) {
             for (Path f : s.filter(Files::isRegularFile).toList()) {
