@@ -96,7 +96,10 @@ public class InferenceController {
             }
             Perplexity.Result r;
             try {
-                r = Perplexity.evaluate(m.model(), m.tokenizer(), corpus, Perplexity.Options.of(seqlen));
+                // at most 2 x max-context-tokens per forward: 8 windows of a long seqlen would multiply the
+                // logits (tokens x vocab floats) and attention memory by 8
+                int batch = Math.max(1, Math.min(8, 2 * config.getMaxContextTokens() / seqlen));
+                r = Perplexity.evaluate(m.model(), m.tokenizer(), corpus, Perplexity.Options.of(seqlen).withBatchSize(batch));
             } catch (IllegalArgumentException e) {
                 throw ApiException.badField("text", e.getMessage());
             }
