@@ -160,7 +160,8 @@ class HostileRequestTest extends ServiceTestBase {
         assertTrue(f.hasFieldError("layer_config.self_attn", "'sym' must be true or false, got a string \"yes\""), f.body().toString());
         assertTrue(f.hasFieldError("layer_config.q_proj", "unknown scheme \"W9A9\" (known:"), f.body().toString());
         assertTrue(f.hasFieldError("layer_config.k_proj", "got an array [4]"), f.body().toString());
-        assertTrue(f.hasFieldError("layer_config.v_proj", "'bits' must be 1 to 8, or 16"), f.body().toString());
+        assertTrue(f.hasFieldError("layer_config.v_proj", "'bits' must be an integer between 1 and 16, got a fractional number 4.5"),
+                f.body().toString());
         Failure regex = refusedJob("{\"model\": \"tiny\", \"iters\": 0, \"layer_config\": {\"mlp(\": \"W4A16\"}}");
         assertTrue(regex.hasFieldError("layer_config.mlp(", "neither a layer name nor a valid regex"), regex.body().toString());
     }
@@ -225,16 +226,16 @@ class HostileRequestTest extends ServiceTestBase {
     // ---- class 4: nothing is accepted and then silently ignored ----
 
     @Test
-    void class4OptionsThisPortDoesNotHonourAreRefused() {
-        Failure f = refusedJob("{\"model\": \"tiny\", \"iters\": 0, \"to_quant_block_names\": \"model.layers\", "
-                + "\"scale_dtype\": \"bf16\", \"model_dtype\": \"bf16\"}");
-        assertEquals(400, f.status());
-        assertTrue(f.hasFieldError("to_quant_block_names", "not supported by this port"), f.body().toString());
-        assertTrue(f.hasFieldError("to_quant_block_names", "\"model.layers\""), f.body().toString());
-        assertTrue(f.hasFieldError("scale_dtype", "'bf16' is not supported: this port always stores fp16 scales (allowed: fp16, float16)"),
-                f.body().toString());
-        assertTrue(f.hasFieldError("model_dtype", "'bf16' is not supported"), f.body().toString());
-        assertEquals(3, f.errors().size(), f.body().toString());
+    void class4OptionsTheCoreDoesNotImplementAreRefusedAs400() {
+        // the core refuses them in plan(); the service answers 400 naming the option instead of queuing a job
+        Failure alg = refusedJob("{\"model\": \"tiny\", \"iters\": 1, \"enable_alg_ext\": true}");
+        assertEquals(400, alg.status(), alg.body().toString());
+        assertTrue(alg.hasFieldError("options", "enable_alg_ext"), alg.body().toString());
+        Failure norm = refusedJob("{\"model\": \"tiny\", \"iters\": 1, \"enable_norm_bias_tuning\": true}");
+        assertTrue(norm.hasFieldError("options", "enable_norm_bias_tuning"), norm.body().toString());
+        Failure blocks = refusedJob("{\"model\": \"tiny\", \"iters\": 0, \"to_quant_block_names\": 7}");
+        assertTrue(blocks.hasFieldError("to_quant_block_names", "must be a string or an array of strings, got an integer 7"),
+                blocks.body().toString());
     }
 
     @Test
@@ -250,9 +251,11 @@ class HostileRequestTest extends ServiceTestBase {
 
     @Test
     void class4LayerSettingsTheCoreWouldDropAreRefused() {
-        Failure f = refusedJob("{\"model\": \"tiny\", \"iters\": 0, \"layer_config\": {\"mlp\": {\"bits\": 12},"
-                + " \"self_attn\": {\"scale_dtype\": \"fp32\"}, \"o_proj\": {\"fixed_by_user\": true}}}");
-        assertTrue(f.hasFieldError("layer_config.mlp", "'bits' must be 1 to 8, or 16 to keep the layer in full precision, got an integer 12"),
+        Failure f = refusedJob("{\"model\": \"tiny\", \"iters\": 0, \"layer_config\": {\"mlp\": {\"bits\": 17},"
+                + " \"self_attn\": {\"scale_dtype\": \"fp32\"}, \"o_proj\": {\"fixed_by_user\": true}, \"up_proj\": {\"act_bits\": 0}}}");
+        assertTrue(f.hasFieldError("layer_config.mlp", "'bits' must be an integer between 1 and 16, got an integer 17"),
+                f.body().toString());
+        assertTrue(f.hasFieldError("layer_config.up_proj", "'act_bits' must be an integer between 1 and 32, got an integer 0"),
                 f.body().toString());
         assertTrue(f.hasFieldError("layer_config.self_attn", "unknown setting 'scale_dtype' (allowed: scheme, bits"), f.body().toString());
         assertTrue(f.hasFieldError("layer_config.o_proj", "unknown setting 'fixed_by_user'"), f.body().toString());

@@ -50,6 +50,13 @@ public class JobRunner implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        // nothing runs yet: hidden export folders beside a job's folder (.<id>.tmp-*) are leftovers of a process
+        // killed mid-export, which deleting the job's folder at restart never reaches
+        for (Job j : store.all()) {
+            if (j.state() != JobState.QUEUED) {
+                FileTrees.deleteLeftovers(store.outputRoot(), j.id());
+            }
+        }
         for (Job j : store.queued()) {
             enqueue(j);
         }

@@ -38,9 +38,7 @@ public class JobStore implements AutoCloseable {
             Job job = new Job(v);
             if (v.state() == JobState.RUNNING) {
                 job.finish(JobState.FAILED, CRASH_REASON);
-                FileTrees.deleteJobOutput(outputRoot, job.id());
-            } else if (v.state() != JobState.QUEUED) {
-                FileTrees.deleteLeftovers(outputRoot, job.id()); // leftovers only: nothing of this job runs now
+                FileTrees.deleteQuietly(jobDir(job.id()));
             }
             jobs.put(job.id(), job);
         }

@@ -45,19 +45,14 @@ final class OptionField {
         t.put("act_dynamic", bool((o, v) -> o.actDynamic = v));
         t.put("super_bits", integer(1, 16, (o, v) -> o.superBits = v));
         t.put("super_group_size", integer(1, 1 << 20, (o, v) -> o.superGroupSize = v));
-        // the core computes in fp32 and stores fp16 scales whatever these say: accept only what actually happens
-        t.put("scale_dtype", oneOf(List.of("fp16", "float16"), "this port always stores fp16 scales",
-                (o, v) -> o.scaleDtype = v));
-        t.put("model_dtype", oneOf(List.of("fp32", "float32"), "this port loads and computes in fp32",
-                (o, v) -> o.modelDtype = v));
+        // their allowed values depend on the model and the format: the core checks them in plan() (answered 400)
+        t.put("scale_dtype", str((o, v) -> o.scaleDtype = v));
+        t.put("model_dtype", str((o, v) -> o.modelDtype = v));
         LayerConfigField layers = new LayerConfigField(c.getMaxLayerConfigEntries());
         t.put("layer_config", new OptionField(layers::apply));
         t.put("ignore_layers", new OptionField((o, n, v) -> o.ignoreLayers = String.join(",", strings(n, v))));
         t.put("quant_lm_head", bool((o, v) -> o.quantLmHead = v));
-        t.put("to_quant_block_names", new OptionField((o, n, v) -> {
-            throw new IllegalArgumentException("is not supported by this port (every decoder block is quantized); keep"
-                    + " layers in full precision with ignore_layers or layer_config instead, got " + JsonBody.show(v));
-        }));
+        t.put("to_quant_block_names", new OptionField((o, n, v) -> o.toQuantBlockNames = String.join(",", strings(n, v))));
         t.put("iters", integer(0, c.getMaxIters(), (o, v) -> o.iters = v));
         t.put("lr", positive((o, v) -> o.lr = v));
         t.put("minmax_lr", positive((o, v) -> o.minmaxLr = v));
@@ -97,16 +92,6 @@ final class OptionField {
         return v.asText();
     }
 
-    private static OptionField oneOf(List<String> allowed, String why, BiConsumer<QuantizeOptions, String> set) {
-        return new OptionField((o, n, v) -> {
-            String s = text(n, v);
-            if (s != null && !allowed.contains(s.strip().toLowerCase(java.util.Locale.ROOT))) {
-                throw new IllegalArgumentException("'" + s + "' is not supported: " + why + " (allowed: "
-                        + String.join(", ", allowed) + ")");
-            }
-            set.accept(o, s);
-        });
-    }
 
     private static OptionField str(BiConsumer<QuantizeOptions, String> set) {
         return new OptionField((o, n, v) -> {
