@@ -305,10 +305,19 @@ class HostileRequestTest extends ServiceTestBase {
     }
 
     @Test
-    void class6LinksThatStayInsideTheModelsRootAreFine() throws Exception {
+    void class6LinksThatStayInsideTheModelFolderAreFine() throws Exception {
         Path shared = FolderState.copyTinyModel(base.resolve("models").resolve("shared-tok"));
-        Files.delete(shared.resolve("tokenizer.json"));
-        Files.createSymbolicLink(shared.resolve("tokenizer.json"), model.resolve("tokenizer.json"));
+        Path store = Files.createDirectories(shared.resolve("store"));
+        Files.move(shared.resolve("tokenizer.json"), store.resolve("tokenizer.json"));
+        Files.createSymbolicLink(shared.resolve("tokenizer.json"), Path.of("store", "tokenizer.json"));
+        // a link to another model's file (inside the models root, outside this model) is refused, as the core does
+        Path sibling = FolderState.copyTinyModel(base.resolve("models").resolve("sibling-tok"));
+        Files.delete(sibling.resolve("tokenizer.json"));
+        Files.createSymbolicLink(sibling.resolve("tokenizer.json"), model.resolve("tokenizer.json"));
+        Failure f = post("/v1/generate", "{\"model\": \"sibling-tok\", \"max_new_tokens\": 3}");
+        assertEquals(400, f.status());
+        assertTrue(f.hasFieldError("model", "'tokenizer.json' is a symbolic link to " + model.toRealPath().resolve("tokenizer.json")),
+                f.body().toString());
         Map<?, ?> gen = http().retrieve(HttpRequest.POST("/v1/generate", "{\"model\": \"shared-tok\", \"max_new_tokens\": 3}")
                 .contentType("application/json"), Map.class);
         assertTrue(((Number) gen.get("new_tokens")).intValue() > 0, gen.toString());

@@ -73,10 +73,11 @@ public final class PathGuard {
     }
 
     /**
-     * Checks that every file and folder under {@code dir} (links followed to their real path) stays inside
-     * {@code root}: a model folder whose {@code chat_template.jinja} links to {@code /etc/shadow} would otherwise
-     * be read, copied into a job's output and served. Throws {@link PathEscapeException} naming the first entry
-     * that leaves the root, is a broken link, or when the folder is too large to check.
+     * Checks that {@code dir} really lies inside {@code root} and that every link under it resolves inside
+     * {@code dir} itself (the rule the core applies to a model's files): a model folder whose
+     * {@code chat_template.jinja} links to {@code /etc/shadow} would otherwise be read, copied into a job's output
+     * and served. Throws {@link PathEscapeException} naming the first entry that leaves the folder, is a broken
+     * link, or when the folder is too large to check.
      */
     public static void checkConfined(Path root, Path dir, int maxEntries) {
         try {
@@ -102,9 +103,9 @@ public final class PathGuard {
                     } catch (IOException e) {
                         throw new PathEscapeException("'" + rel + "' is a broken symbolic link");
                     }
-                    if (!real.startsWith(realRoot)) {
+                    if (!real.startsWith(realDir)) {
                         throw new PathEscapeException("'" + rel + "' is a symbolic link to " + real
-                                + ", outside the root folder; copy the file in instead of linking it");
+                                + ", outside the folder; copy the file in instead of linking it");
                     }
                 }
             }
