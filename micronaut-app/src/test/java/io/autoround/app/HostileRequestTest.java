@@ -39,6 +39,9 @@ class HostileRequestTest extends ServiceTestBase {
     @Inject
     JsonMapper json;
 
+    @Inject
+    io.autoround.app.web.JsonErrorResponses frameworkErrors;
+
     private Path model;
 
     @BeforeAll
@@ -223,6 +226,26 @@ class HostileRequestTest extends ServiceTestBase {
         Failure unknown = post("/v1/generate", "{\"promt\": \"hi\"}");
         assertTrue(unknown.hasFieldError("promt", "unknown field (known:"), unknown.body().toString());
         assertTrue(unknown.hasFieldError("promt", "prompt"), unknown.body().toString());
+    }
+
+    @Test
+    void class3BadInputThatEscapesAsAnExceptionIs400NotA500() {
+        // what the framework answers for an exception no handler mapped: bad-input types (also when wrapped) become
+        // 400 naming the problem; a real fault stays 500 with a JSON body that does not leak the stack trace
+        var wrapped = new IllegalStateException("while loading", new IllegalArgumentException("vocab_size -3 must be positive"));
+        var bad = frameworkErrors.processResponse(io.micronaut.http.server.exceptions.response.ErrorContext
+                .builder(HttpRequest.POST("/v1/generate", "{}")).cause(wrapped).errorMessage("Internal Server Error").build(),
+                io.micronaut.http.HttpResponse.serverError());
+        assertEquals(400, bad.getStatus().getCode());
+        assertEquals("request", bad.body().errors().get(0).field());
+        assertTrue(bad.body().errors().get(0).message().contains("vocab_size -3 must be positive"), bad.body().toString());
+        var npe = frameworkErrors.processResponse(io.micronaut.http.server.exceptions.response.ErrorContext
+                .builder(HttpRequest.GET("/v1/jobs")).cause(new NullPointerException("x")).errorMessage("Internal Server Error").build(),
+                io.micronaut.http.HttpResponse.serverError());
+        assertEquals(500, npe.getStatus().getCode());
+        assertEquals("internal error", npe.body().error());
+        assertTrue(npe.body().errors().get(0).message().contains("NullPointerException"), npe.body().toString());
+        assertFalse(npe.body().toString().contains("at io."), npe.body().toString());
     }
 
     // ---- class 4: nothing is accepted and then silently ignored ----
