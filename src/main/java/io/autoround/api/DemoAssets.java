@@ -53,9 +53,15 @@ public final class DemoAssets {
                 throw new IllegalStateException("demo asset " + resource + " is missing from the library jar");
             }
             Files.createDirectories(target.getParent());
-            Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // a temp name of its own per caller: concurrent first uses (50 service requests at once) must not
+            // replace each other's half-written copy
+            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+            try {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract demo asset to " + target + ": " + e.getMessage(), e);
         }

@@ -20,6 +20,12 @@ public class ServiceConfig {
     private int modelCacheSize = 2;
     private int maxNewTokens = 1024;
     private int maxTextChars = 4_000_000;
+    private int maxPromptChars = 100_000;
+    private int maxContextTokens = 4096;
+    private long maxCalibrationTokens = 1L << 20;
+    private int maxBatchTokens = 1 << 16;
+    private int maxLayerConfigEntries = 4096;
+    private int maxJsonDepth = 32;
 
     public Path getOutputRoot() { return outputRoot; }
     public void setOutputRoot(Path p) { outputRoot = p; }
@@ -43,4 +49,22 @@ public class ServiceConfig {
     public void setMaxNewTokens(int n) { maxNewTokens = n; }
     public int getMaxTextChars() { return maxTextChars; }
     public void setMaxTextChars(int n) { maxTextChars = n; }
+    /** Longest /v1/generate prompt, in characters (checked before tokenizing). */
+    public int getMaxPromptChars() { return maxPromptChars; }
+    public void setMaxPromptChars(int n) { maxPromptChars = n; }
+    /** Most tokens one inference window may hold: prompt + max_new_tokens, or a perplexity seqlen. */
+    public int getMaxContextTokens() { return maxContextTokens; }
+    public void setMaxContextTokens(int n) { maxContextTokens = n; }
+    /** Most calibration tokens (nsamples x seqlen) one job may ask for. */
+    public long getMaxCalibrationTokens() { return maxCalibrationTokens; }
+    public void setMaxCalibrationTokens(long n) { maxCalibrationTokens = n; }
+    /** Most tokens in one calibration batch (batch_size x seqlen). */
+    public int getMaxBatchTokens() { return maxBatchTokens; }
+    public void setMaxBatchTokens(int n) { maxBatchTokens = n; }
+    /** Most entries in a job's layer_config. */
+    public int getMaxLayerConfigEntries() { return maxLayerConfigEntries; }
+    public void setMaxLayerConfigEntries(int n) { maxLayerConfigEntries = n; }
+    /** Deepest nesting of arrays/objects accepted in a request body. */
+    public int getMaxJsonDepth() { return maxJsonDepth; }
+    public void setMaxJsonDepth(int n) { maxJsonDepth = n; }
 }

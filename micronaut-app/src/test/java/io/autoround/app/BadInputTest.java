@@ -153,6 +153,11 @@ class BadInputTest extends ServiceTestBase {
         assertTrue(gen.hasFieldError("model", "'..'"));
         Failure ppl = fails(http(), HttpRequest.POST("/v1/perplexity", Map.of("job_id", id, "seqlen", "long", "backend", "gpu")));
         assertTrue(ppl.hasFieldError("seqlen", "must be an integer"), ppl.body().toString());
+        // a job folder holding a link that leads outside is not run either (its target would be read)
+        Failure linked = fails(http(), HttpRequest.POST("/v1/perplexity", Map.of("job_id", id)));
+        assertEquals(400, linked.status());
+        assertTrue(linked.hasFieldError("job_id", "'link.txt' is a symbolic link"), linked.body().toString());
+        Files.delete(outputRoot().resolve(id).resolve("link.txt"));
         Failure backend = fails(http(), HttpRequest.POST("/v1/perplexity", Map.of("job_id", id, "backend", "gpu")));
         assertTrue(backend.hasFieldError("backend", "unknown backend 'gpu'"), backend.body().toString());
     }

@@ -45,7 +45,13 @@ public abstract class ServiceTestBase implements TestPropertyProvider {
     /** Submits a job and returns its id (asserting 202). */
     @SuppressWarnings("unchecked")
     protected static String submit(BlockingHttpClient http, String body) {
-        HttpResponse<Map> r = http.exchange(HttpRequest.POST("/v1/jobs", body).contentType("application/json"), Map.class);
+        HttpResponse<Map> r;
+        try {
+            r = http.exchange(HttpRequest.POST("/v1/jobs", body).contentType("application/json"), Map.class);
+        } catch (HttpClientResponseException e) {
+            throw new AssertionError("submission refused: " + e.getStatus() + " "
+                    + e.getResponse().getBody(String.class).orElse(""), e);
+        }
         assertEquals(HttpStatus.ACCEPTED, r.getStatus());
         return (String) r.body().get("id");
     }

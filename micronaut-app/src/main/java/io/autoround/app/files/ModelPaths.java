@@ -15,6 +15,8 @@ import java.util.List;
  */
 @Singleton
 public class ModelPaths {
+    /** Most files a model folder may hold (it is walked for links at every request). */
+    static final int MAX_MODEL_ENTRIES = 10_000;
     private final Path modelsRoot;
 
     public ModelPaths(ServiceConfig config) {
@@ -34,6 +36,7 @@ public class ModelPaths {
             if (!Files.isDirectory(local)) {
                 throw ApiException.badField(field, "'" + value + "' is not a model folder under the models root");
             }
+            confined(field, value, modelsRoot, local);
             return local.toString();
         }
         if (PathGuard.isHubId(value)) {
@@ -41,6 +44,15 @@ public class ModelPaths {
         }
         throw ApiException.badField(field, "'" + value + "' is neither a folder under the models root (" + modelsRoot
                 + ") nor a hub id like 'org/name'");
+    }
+
+    /** Refuses a folder holding links that lead outside {@code root} (their content would be read and served). */
+    public static void confined(String field, String value, Path root, Path dir) {
+        try {
+            PathGuard.checkConfined(root, dir, MAX_MODEL_ENTRIES);
+        } catch (PathGuard.PathEscapeException e) {
+            throw ApiException.badField(field, "'" + value + "': " + e.getMessage());
+        }
     }
 
     /** The dataset string with local files rewritten to absolute paths under the models root. */

@@ -47,6 +47,8 @@ public class OutputFiles {
         }
         Path p;
         try {
+            // the job's folder itself must really lie under the output root, not link elsewhere
+            PathGuard.resolveInside(store.outputRoot(), jobId);
             p = PathGuard.resolveInside(dir, relative);
         } catch (PathGuard.PathEscapeException e) {
             throw ApiException.badField("path", e.getMessage());

@@ -72,6 +72,48 @@ public final class PathGuard {
         }
     }
 
+    /**
+     * Checks that {@code dir} really lies inside {@code root} and that every link under it resolves inside
+     * {@code dir} itself (the rule the core applies to a model's files): a model folder whose
+     * {@code chat_template.jinja} links to {@code /etc/shadow} would otherwise be read, copied into a job's output
+     * and served. Throws {@link PathEscapeException} naming the first entry that leaves the folder, is a broken
+     * link, or when the folder is too large to check.
+     */
+    public static void checkConfined(Path root, Path dir, int maxEntries) {
+        try {
+            Path realRoot = root.toRealPath();
+            Path realDir = dir.toRealPath();
+            if (!realDir.startsWith(realRoot)) {
+                throw new PathEscapeException("folder " + dir.getFileName() + " resolves outside its root folder");
+            }
+            int[] seen = {0};
+            try (java.util.stream.Stream<Path> s = Files.walk(dir, 4)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    if (++seen[0] > maxEntries) {
+                        throw new PathEscapeException("folder " + dir.getFileName() + " has more than " + maxEntries
+                                + " entries; refusing to read it");
+                    }
+                    if (!Files.isSymbolicLink(p)) {
+                        continue;
+                    }
+                    String rel = dir.relativize(p).toString();
+                    Path real;
+                    try {
+                        real = p.toRealPath();
+                    } catch (IOException e) {
+                        throw new PathEscapeException("'" + rel + "' is a broken symbolic link");
+                    }
+                    if (!real.startsWith(realDir)) {
+                        throw new PathEscapeException("'" + rel + "' is a symbolic link to " + real
+                                + ", outside the folder; copy the file in instead of linking it");
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new PathEscapeException("cannot check folder " + dir.getFileName() + ": " + e.getMessage());
+        }
+    }
+
     /** True for {@code org/name} or {@code org/name@revision}. */
     public static boolean isHubId(String s) {
         return s != null && HUB_ID.matcher(s).matches() && problemWith(s) == null;

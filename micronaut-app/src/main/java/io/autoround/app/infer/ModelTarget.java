@@ -72,6 +72,8 @@ public class ModelTarget {
         if (!v.outputs().contains(chosen)) {
             throw ApiException.badField("output", "job " + jobId + " has no output '" + output + "' (outputs: " + v.outputs() + ")");
         }
-        return store.jobDir(jobId).resolve(chosen);
+        Path dir = store.jobDir(jobId).resolve(chosen);
+        ModelPaths.confined("job_id", jobId, store.outputRoot(), dir);
+        return dir;
     }
 }

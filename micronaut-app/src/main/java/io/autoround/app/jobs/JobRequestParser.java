@@ -1,6 +1,5 @@
 package io.autoround.app.jobs;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +10,7 @@ import io.autoround.app.ServiceConfig;
 import io.autoround.app.files.ModelPaths;
 import io.autoround.app.web.ApiException;
 import io.autoround.app.web.FieldError;
+import io.autoround.app.web.JsonBody;
 import io.autoround.export.ExporterRegistry;
 import io.autoround.quant.scheme.SchemePresets;
 import jakarta.inject.Singleton;
@@ -27,7 +27,7 @@ import java.util.Map;
  */
 @Singleton
 public class JobRequestParser {
-    private final ObjectMapper json = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    private final ObjectMapper json = JsonMapper.builder().build();
     private final ServiceConfig config;
     private final ModelPaths paths;
     private final Map<String, OptionField> fields;
@@ -73,6 +73,7 @@ public class JobRequestParser {
                 errors.add(new FieldError(name, ex.getMessage()));
             }
         }
+        checkConflicts(given, errors);
         checkNames(o, errors);
         if (!errors.isEmpty()) {
             throw ApiException.badRequest(errors);
@@ -101,20 +102,22 @@ public class JobRequestParser {
     }
 
     private JsonNode readObject(String body) {
-        if (body == null || body.isBlank()) {
-            throw ApiException.badField("body", "empty body: send a JSON object of options (an empty object {} quantizes the demo model)");
+        return JsonBody.readObject(body, config.getMaxJsonDepth(),
+                "send a JSON object of options (an empty object {} quantizes the demo model)");
+    }
+
+    /** Two spellings of one option in one request: the second would silently win, so refuse both. */
+    private static void checkConflicts(Map<String, JsonNode> given, List<FieldError> errors) {
+        if (given.containsKey("format") && given.containsKey("formats")) {
+            errors.add(new FieldError("format", "give either format or formats, not both (got format "
+                    + JsonBody.show(given.get("format")) + " and formats " + JsonBody.show(given.get("formats")) + ")"));
         }
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badField("body", "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        JsonNode sym = given.get("sym");
+        JsonNode asym = given.get("asym");
+        if (sym != null && asym != null && sym.isBoolean() && asym.isBoolean() && sym.booleanValue() == asym.booleanValue()) {
+            errors.add(new FieldError("asym", "contradicts sym: got sym " + sym + " and asym " + asym
+                    + " (give one of them)"));
         }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badField("body", "must be a JSON object of options, got " + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase()));
-        }
-        return root;
     }
 
     private static String checkRecipe(String name) {

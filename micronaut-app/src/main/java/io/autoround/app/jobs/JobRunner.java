@@ -50,6 +50,13 @@ public class JobRunner implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        // nothing runs yet: hidden export folders beside a job's folder (.<id>.tmp-*) are leftovers of a process
+        // killed mid-export, which deleting the job's folder at restart never reaches
+        for (Job j : store.all()) {
+            if (j.state() != JobState.QUEUED) {
+                FileTrees.deleteLeftovers(store.outputRoot(), j.id());
+            }
+        }
         for (Job j : store.queued()) {
             enqueue(j);
         }
@@ -110,11 +117,11 @@ public class JobRunner implements AutoCloseable {
                 events.publish(JobEvent.snapshot(job.view()));
             }
         } catch (CancellationException e) {
-            FileTrees.deleteQuietly(dir);
+            FileTrees.deleteJobOutput(store.outputRoot(), job.id());
             end(job, stopping ? JobState.FAILED : JobState.CANCELLED, stopping ? STOPPED_REASON : "cancelled while running");
         } catch (IOException | RuntimeException | Error e) {
             LOG.warn("job {} failed", job.id(), e);
-            FileTrees.deleteQuietly(dir);
+            FileTrees.deleteJobOutput(store.outputRoot(), job.id());
             end(job, JobState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }

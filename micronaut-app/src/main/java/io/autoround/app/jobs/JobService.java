@@ -1,7 +1,10 @@
 package io.autoround.app.jobs;
 
 import io.autoround.api.AutoRound;
+import io.autoround.api.DeviceMap;
 import io.autoround.api.QuantizeOptions;
+import io.autoround.api.RunPlan;
+import io.autoround.app.ServiceConfig;
 import io.autoround.app.web.ApiException;
 import io.autoround.app.web.FieldError;
 import io.micronaut.http.HttpStatus;
@@ -17,8 +20,10 @@ public class JobService {
     private final JobRunner runner;
     private final JobRequestParser parser;
     private final JobEvents events;
+    private final ServiceConfig config;
 
-    public JobService(JobStore store, JobRunner runner, JobRequestParser parser, JobEvents events) {
+    public JobService(JobStore store, JobRunner runner, JobRequestParser parser, JobEvents events, ServiceConfig config) {
+        this.config = config;
         this.store = store;
         this.runner = runner;
         this.parser = parser;
@@ -30,14 +35,20 @@ public class JobService {
         QuantizeOptions o = parser.parse(body);
         String id = JobStore.newId();
         o.outputDir = store.jobDir(id).toString();
+        RunPlan plan;
         try {
-            new AutoRound(o, new PrintStream(OutputStream.nullOutputStream())).plan();
+            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+            plan = new AutoRound(o, quiet).plan();
+            if (!"0".equals(o.deviceMap)) { // the default "0" falls back to the CPU; anything named must exist
+                DeviceMap.resolve(o.deviceMap, quiet);
+            }
         } catch (RuntimeException e) {
             if (!InputErrors.isBadInput(e)) {
                 throw e;
             }
-            throw ApiException.badRequest(List.of(new FieldError("options", e.getMessage())));
+            throw ApiException.badRequest(List.of(new FieldError("options", InputErrors.message(e))));
         }
+        JobLimits.check(o, plan, config);
         if (!runner.hasRoom()) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the job queue is full; retry later");
         }

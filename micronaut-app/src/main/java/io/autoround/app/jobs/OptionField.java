@@ -1,9 +1,9 @@
 package io.autoround.app.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autoround.api.QuantizeOptions;
 import io.autoround.app.ServiceConfig;
+import io.autoround.app.web.JsonBody;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,6 +17,8 @@ final class OptionField {
         void set(QuantizeOptions o, String name, JsonNode v);
     }
 
+    /** Smallest shard size accepted: below it a checkpoint turns into thousands of files. */
+    static final long MIN_SHARD = 1L << 20;
     private final Setter setter;
 
     private OptionField(Setter setter) {
@@ -43,12 +45,14 @@ final class OptionField {
         t.put("act_dynamic", bool((o, v) -> o.actDynamic = v));
         t.put("super_bits", integer(1, 16, (o, v) -> o.superBits = v));
         t.put("super_group_size", integer(1, 1 << 20, (o, v) -> o.superGroupSize = v));
+        // their allowed values depend on the model and the format: the core checks them in plan() (answered 400)
         t.put("scale_dtype", str((o, v) -> o.scaleDtype = v));
         t.put("model_dtype", str((o, v) -> o.modelDtype = v));
-        t.put("layer_config", new OptionField(OptionField::layerConfig));
+        LayerConfigField layers = new LayerConfigField(c.getMaxLayerConfigEntries());
+        t.put("layer_config", new OptionField(layers::apply));
         t.put("ignore_layers", new OptionField((o, n, v) -> o.ignoreLayers = String.join(",", strings(n, v))));
         t.put("quant_lm_head", bool((o, v) -> o.quantLmHead = v));
-        t.put("to_quant_block_names", str((o, v) -> o.toQuantBlockNames = v));
+        t.put("to_quant_block_names", new OptionField((o, n, v) -> o.toQuantBlockNames = String.join(",", strings(n, v))));
         t.put("iters", integer(0, c.getMaxIters(), (o, v) -> o.iters = v));
         t.put("lr", positive((o, v) -> o.lr = v));
         t.put("minmax_lr", positive((o, v) -> o.minmaxLr = v));
@@ -72,7 +76,7 @@ final class OptionField {
         t.put("nsamples", integer(1, c.getMaxNsamples(), (o, v) -> o.nsamples = v));
         t.put("seed", new OptionField((o, n, v) -> o.seed = longValue(n, v)));
         t.put("device_map", str((o, v) -> o.deviceMap = v));
-        t.put("max_shard_bytes", new OptionField((o, n, v) -> o.maxShardBytes = Math.max(1, longValue(n, v))));
+        t.put("max_shard_bytes", new OptionField((o, n, v) -> o.maxShardBytes = longIn(n, v, MIN_SHARD, Long.MAX_VALUE)));
         OptionField formats = new OptionField((o, n, v) -> o.formats = new ArrayList<>(strings(n, v)));
         t.put("formats", formats);
         t.put("format", formats);
@@ -84,10 +88,11 @@ final class OptionField {
             return null;
         }
         if (!v.isTextual()) {
-            throw new IllegalArgumentException("must be a string, got " + kind(v));
+            throw new IllegalArgumentException("must be a string, got " + kind(v) + " " + JsonBody.show(v));
         }
         return v.asText();
     }
+
 
     private static OptionField str(BiConsumer<QuantizeOptions, String> set) {
         return new OptionField((o, n, v) -> {
@@ -102,30 +107,26 @@ final class OptionField {
     private static OptionField bool(BiConsumer<QuantizeOptions, Boolean> set) {
         return new OptionField((o, n, v) -> {
             if (!v.isBoolean()) {
-                throw new IllegalArgumentException("must be true or false, got " + kind(v));
+                throw new IllegalArgumentException("must be true or false, got " + kind(v) + " " + JsonBody.show(v));
             }
             set.accept(o, v.booleanValue());
         });
     }
 
     private static OptionField integer(int min, int max, BiConsumer<QuantizeOptions, Integer> set) {
-        return new OptionField((o, n, v) -> {
-            long x = longValue(n, v);
-            if (x < min || x > max) {
-                throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + x);
-            }
-            set.accept(o, (int) x);
-        });
+        return new OptionField((o, n, v) -> set.accept(o, (int) longIn(n, v, min, max)));
     }
 
     private static OptionField number(double min, double max, BiConsumer<QuantizeOptions, Double> set) {
         return new OptionField((o, n, v) -> {
             if (!v.isNumber()) {
-                throw new IllegalArgumentException("must be a number, got " + kind(v));
+                throw new IllegalArgumentException("must be a number in [" + min + ", " + max + "), got " + kind(v)
+                        + " " + JsonBody.show(v));
             }
             double x = v.doubleValue();
-            if (!(x >= min && x < max)) {
-                throw new IllegalArgumentException("must be in [" + min + ", " + max + "), got " + x);
+            // a literal like 1e999 parses as Infinity: refuse it with the text the user sent
+            if (!(x >= min && x < max) || !Double.isFinite(x)) {
+                throw new IllegalArgumentException("must be a finite number in [" + min + ", " + max + "), got " + JsonBody.show(v));
             }
             set.accept(o, x);
         });
@@ -137,10 +138,21 @@ final class OptionField {
 
     private static long longValue(String name, JsonNode v) {
         if (!v.isIntegralNumber()) {
-            throw new IllegalArgumentException("must be an integer, got " + kind(v));
+            throw new IllegalArgumentException("must be an integer, got " + kind(v) + " " + JsonBody.show(v));
         }
         if (!v.canConvertToLong()) {
-            throw new IllegalArgumentException("integer out of range: " + v.asText());
+            throw new IllegalArgumentException("integer out of range: " + JsonBody.show(v));
+        }
+        return v.longValue();
+    }
+
+    static long longIn(String name, JsonNode v, long min, long max) {
+        if (!v.isIntegralNumber()) {
+            throw new IllegalArgumentException("must be an integer between " + min + " and " + max + ", got " + kind(v)
+                    + " " + JsonBody.show(v));
+        }
+        if (!v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + JsonBody.show(v));
         }
         return v.longValue();
     }
@@ -153,31 +165,17 @@ final class OptionField {
         } else if (v.isArray()) {
             for (JsonNode e : v) {
                 if (!e.isTextual()) {
-                    throw new IllegalArgumentException("must hold only strings, got " + kind(e));
+                    throw new IllegalArgumentException("must hold only strings, got " + kind(e) + " " + JsonBody.show(e));
                 }
                 out.add(e.asText().strip());
             }
         } else {
-            throw new IllegalArgumentException("must be a string or an array of strings, got " + kind(v));
+            throw new IllegalArgumentException("must be a string or an array of strings, got " + kind(v) + " " + JsonBody.show(v));
         }
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    private static void layerConfig(QuantizeOptions o, String name, JsonNode v) {
-        if (!v.isObject()) {
-            throw new IllegalArgumentException("must be a JSON object of layer name/regex -> scheme name or settings, got " + kind(v));
-        }
-        v.fields().forEachRemaining(e -> {
-            if (!e.getValue().isTextual() && !e.getValue().isObject()) {
-                throw new IllegalArgumentException("entry '" + e.getKey() + "' must be a scheme name or an object of settings, got " + kind(e.getValue()));
-            }
-        });
-        o.layerConfig.putAll(new ObjectMapper().convertValue(v, Map.class));
-    }
-
     private static String kind(JsonNode v) {
-        return v.isNull() ? "null" : v.isTextual() ? "a string" : v.isBoolean() ? "a boolean"
-                : v.isIntegralNumber() ? "an integer" : v.isNumber() ? "a fractional number" : v.isArray() ? "an array" : "an object";
+        return JsonBody.kind(v);
     }
 }

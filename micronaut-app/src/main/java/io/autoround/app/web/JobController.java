@@ -70,24 +70,24 @@ public class JobController {
 
     /**
      * Live progress as server-sent events: first a {@code state} event with the whole job, then {@code phase},
-     * {@code iteration} and {@code block} events, and a final {@code state} event when the job ends.
+     * {@code iteration} and {@code block} events, and a final {@code state} event when the job ends. The phase and
+     * block events that happened before the connection are replayed after the first {@code state} event.
      */
     @Get(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
     public Publisher<Event<JobEvent>> follow(String id) {
         Job job = jobs.get(id);
         return Flux.create(sink -> {
-            Consumer<JobEvent> handle = events.subscribe(id, e -> {
+            boolean[] first = {true};
+            Consumer<JobEvent> handle = e -> {
                 sink.next(Event.of(e).name(e.type()));
-                if (e.type().equals("state") && e.state().terminal()) {
+                // the opening state event of an ended job is followed by its replayed events and a final state
+                if (!first[0] && e.type().equals("state") && e.state().terminal()) {
                     sink.complete();
                 }
-            });
+                first[0] = false;
+            };
             sink.onDispose(() -> events.unsubscribe(id, handle));
-            JobView now = job.view();
-            sink.next(Event.of(JobEvent.snapshot(now)).name("state"));
-            if (now.state().terminal()) {
-                sink.complete();
-            }
+            events.follow(id, handle, job::view);
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 

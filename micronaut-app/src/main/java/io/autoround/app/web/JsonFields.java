@@ -1,10 +1,6 @@
 package io.autoround.app.web;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -12,10 +8,10 @@ import java.util.Set;
 
 /**
  * Typed access to the fields of a small JSON request body, collecting every problem (malformed JSON, unknown
- * fields, wrong types, out-of-range values) so that {@link #check()} can answer one 400 listing them all.
+ * fields, wrong types, out-of-range values) so that {@link #check()} can answer one 400 listing them all. Each
+ * message names the bad value and what is allowed.
  */
 public final class JsonFields {
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private final JsonNode root;
     private final List<FieldError> errors = new ArrayList<>();
 
@@ -23,23 +19,10 @@ public final class JsonFields {
         this.root = root;
     }
 
-    /** Parses the body; malformed JSON or a non-object answers 400 at once. */
-    public static JsonFields parse(String body, Set<String> known) {
-        if (body == null || body.isBlank()) {
-            throw ApiException.badField("body", "empty body: send a JSON object");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badField("body", "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badField("body", "must be a JSON object");
-        }
-        JsonFields f = new JsonFields(root);
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+    /** Parses the body; malformed JSON, a non-object or nesting deeper than {@code maxDepth} answers 400 at once. */
+    public static JsonFields parse(String body, Set<String> known, int maxDepth) {
+        JsonFields f = new JsonFields(JsonBody.readObject(body, maxDepth, "send a JSON object"));
+        for (Iterator<String> it = f.root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!known.contains(name)) {
                 f.errors.add(new FieldError(name, "unknown field (known: " + String.join(", ", known) + ")"));
@@ -54,11 +37,11 @@ public final class JsonFields {
             return dflt;
         }
         if (!v.isTextual()) {
-            errors.add(new FieldError(name, "must be a string"));
+            errors.add(new FieldError(name, "must be a string, got " + JsonBody.kind(v) + " " + JsonBody.show(v)));
             return dflt;
         }
         if (v.asText().length() > maxChars) {
-            errors.add(new FieldError(name, "is longer than the limit of " + maxChars + " characters"));
+            errors.add(new FieldError(name, "has " + v.asText().length() + " characters, more than the limit of " + maxChars));
             return dflt;
         }
         return v.asText();
@@ -69,12 +52,13 @@ public final class JsonFields {
         if (v == null || v.isNull()) {
             return dflt;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            errors.add(new FieldError(name, "must be an integer"));
+        if (!v.isIntegralNumber()) {
+            errors.add(new FieldError(name, "must be an integer between " + min + " and " + max + ", got "
+                    + JsonBody.kind(v) + " " + JsonBody.show(v)));
             return dflt;
         }
-        if (v.intValue() < min || v.intValue() > max) {
-            errors.add(new FieldError(name, "must be between " + min + " and " + max + ", got " + v.intValue()));
+        if (!v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
+            errors.add(new FieldError(name, "must be between " + min + " and " + max + ", got " + JsonBody.show(v)));
             return dflt;
         }
         return v.intValue();
