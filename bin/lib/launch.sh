@@ -2,6 +2,7 @@
 # Usage: ar_launch MAIN_CLASS [args...]   (AR_ROOT must be the project root)
 
 . "$AR_ROOT/bin/lib/find-jdk.sh"
+. "$AR_ROOT/bin/lib/gpu.sh"
 
 _ar_core_stale() {
   local classes="$AR_ROOT/target/core/classes" cp="$AR_ROOT/target/core/runtime-classpath.txt"
@@ -20,6 +21,11 @@ ar_launch() {
   fi
   local cp="$AR_ROOT/target/core/classes:$(cat "$AR_ROOT/target/core/runtime-classpath.txt")"
   export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$AR_ROOT/target/djl-cache}"
+  ar_pick_torch
+  if [ "$AR_DROP_CPU_NATIVES" = 1 ]; then  # the CPU natives jar would win over PYTORCH_LIBRARY_PATH
+    cp="$(echo "$cp" | tr ':' '\n' | grep -v 'pytorch-native-cpu' | paste -sd:)"
+  fi
+  [ -n "$AR_TORCH_NOTE" ] && echo "auto-round: $AR_TORCH_NOTE" >&2
   # Deterministic cuBLAS needs its workspace config, and MKL its reproducibility mode, in the environment before
   # they start (the Java side sets them too, but only once the JVM runs); values the user set are kept.
   case " $* " in
