@@ -43,6 +43,7 @@ final class OptionChecks {
             throw new IllegalArgumentException("nsamples x seqlen = " + o.nsamplesOrDefault() + " x " + o.seqlenOrDefault()
                     + " = " + tokens + " calibration tokens is too many: " + Limits.CALIBRATION_TOKENS.howToRaise());
         }
+        io.autoround.data.CalibrationBuilder.checkSpec(o.dataset, o.seqlenOrDefault());
         int entries = o.layerConfig == null ? 0 : o.layerConfig.size();
         if (entries > Limits.LAYER_CONFIG_ENTRIES.value()) {
             throw new IllegalArgumentException("layer_config has " + entries + " entries, too many: "

@@ -182,8 +182,23 @@ final class QuantizeFlags {
     @Option(names = "--eval_seqlen", defaultValue = "256", description = "Window length for --eval (default: ${DEFAULT-VALUE}).")
     int evalSeqlen;
 
+    /** The hub is chosen by the environment (AR_USE_MODELSCOPE), as in the reference; the flag must agree. */
+    private void checkPlatform() {
+        String p = platform.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!p.equals("hf") && !p.equals("model_scope")) {
+            throw new IllegalArgumentException("--platform '" + platform + "' is not a hub; allowed: hf, model_scope");
+        }
+        String env = System.getenv("AR_USE_MODELSCOPE");
+        boolean modelScope = env != null && (env.equals("1") || env.equalsIgnoreCase("true"));
+        if (p.equals("model_scope") && !modelScope) {
+            throw new IllegalArgumentException("--platform model_scope needs AR_USE_MODELSCOPE=1 in the environment "
+                    + "(the hub client reads it when the model is downloaded)");
+        }
+    }
+
     /** Copies the flags into options; recipe defaults are applied afterwards for what is still null. */
     QuantizeOptions toOptions(LayerConfigParser parser) {
+        checkPlatform();
         QuantizeOptions o = new QuantizeOptions();
         o.model = model;
         o.modelDtype = modelDtype;
