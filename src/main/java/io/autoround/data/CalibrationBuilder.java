@@ -68,7 +68,7 @@ public final class CalibrationBuilder {
         for (DatasetSpec.Entry e : entries) {
             String lower = e.name().toLowerCase(Locale.ROOT);
             if (lower.endsWith(".txt") || lower.endsWith(".json") || lower.endsWith(".jsonl")) {
-                requireFile(Path.of(e.name()));
+                TextFiles.checkUtf8(Path.of(e.name()), "calibration file");
             }
             if (e.num() > 0 && (long) e.num() * seqlen > limit) {
                 throw new IllegalArgumentException("dataset '" + e.name() + "': num=" + e.num() + " x seqlen " + seqlen

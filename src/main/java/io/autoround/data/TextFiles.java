@@ -46,6 +46,45 @@ public final class TextFiles {
         return decode(bytes, file, what);
     }
 
+    /**
+     * Checks that {@code file} is readable UTF-8 text without holding it in memory (for a check before any work;
+     * the text is read again when used).
+     */
+    public static void checkUtf8(Path file, String what) {
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException(what + " " + file + " not found");
+        }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(what + " " + file + " is a folder, not a text file");
+        }
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.allocate(1 << 16);
+        CharBuffer out = CharBuffer.allocate(1 << 16);
+        long consumed = 0;
+        try (var ch = Files.newByteChannel(file)) {
+            boolean eof = false;
+            while (!eof) {
+                eof = ch.read(in) < 0;
+                in.flip();
+                int before = in.position();
+                var result = d.decode(in, out, eof);
+                consumed += in.position() - before;
+                if (result.isError()) {
+                    throw new IllegalArgumentException(what + " " + file + " is not UTF-8 text (byte 0x"
+                            + String.format("%02x", in.get(in.position()) & 0xff) + " at offset " + consumed
+                            + "); pass a plain text file");
+                }
+                out.clear();
+                in.compact();
+            }
+        } catch (AccessDeniedException e) {
+            throw new IllegalArgumentException(what + " " + file + " cannot be read: permission denied", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(what + " " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     /** Strict UTF-8 decoding, reporting the offset of the first byte that is not UTF-8. */
     static String decode(byte[] bytes, Path file, String what) {
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

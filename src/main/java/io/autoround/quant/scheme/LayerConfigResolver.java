@@ -262,6 +262,15 @@ public final class LayerConfigResolver {
                     + ". Expected a preset name, a map of scheme keys, or a QuantScheme.");
         }
         cfg = SchemeResolver.typed(cfg, "layer_config['" + layer + "']");
+        for (String k : new String[] {"bits", "act_bits"}) {
+            if (cfg.get(k) instanceof Integer b) {
+                try {
+                    SchemeResolver.checkFullPrecisionBits(k, b, (String) cfg.get(k.equals("bits") ? "data_type" : "act_data_type"));
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException("layer_config['" + layer + "']: " + ex.getMessage(), ex);
+                }
+            }
+        }
         if (cfg.containsKey("data_type") && !cfg.containsKey("bits")) {
             Integer b = DataTypes.inferBits((String) cfg.get("data_type"));
             if (b != null) {
