@@ -38,6 +38,10 @@ public final class Main implements Callable<Integer> {
         QuantizeOptions options = flags.toOptions(new LayerConfigParser());
         Recipe.parse(recipe).applyTo(options);
         checkEvalFlags();
+        if (spec.commandLine().getParseResult().hasMatchedOption("--disable_low_cpu_mem_usage")) {
+            System.err.println("auto-round: note: --disable_low_cpu_mem_usage changes nothing in this port: packed layers "
+                    + "are always streamed to disk, and the output is the same");
+        }
         if (flags.model == null) {
             DemoRun.run(options, spec.commandLine().getParseResult().hasMatchedOption("--output_dir"));
             return 0;

@@ -237,6 +237,15 @@ class CliBadInputTest {
         refused(quantize("--iters", "0", "--eval_text", "x.txt"), "--eval_text", "without --eval");
     }
 
+    @Test
+    void superBlockOptionsOutsideGgufAreRefused() throws IOException {
+        refused(quantize("--super_bits", "6", "--iters", "0"), "super_bits", "6", "data_type 'int'");
+        refused(quantize("--super_group_size", "8", "--scheme", "MXFP4", "--iters", "0"), "super_group_size",
+                "8", "mx_fp");
+        refused(quantize("--layer_config", "{'.*q_proj': {'super_bits': 4}}", "--iters", "0"), "super_bits",
+                "layer_config '.*q_proj'");
+    }
+
     private static Map<String, String> hashes(Path dir) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {

@@ -107,6 +107,12 @@ public final class SchemeResolver {
             throw new IllegalArgumentException("bits must be > 0, got " + s.bits());
         }
         checkFullPrecisionBits("bits", s.bits(), s.dataType());
+        if ((s.superBits() != null || s.superGroupSize() != null) && s.bits() < 16
+                && !s.dataType().toLowerCase(java.util.Locale.ROOT).endsWith("_dq")) {
+            throw new IllegalArgumentException("super_bits/super_group_size (" + s.superBits() + "/" + s.superGroupSize()
+                    + ") apply only to the GGUF k-quant data types int_asym_dq and int_sym_dq, not to data_type '"
+                    + s.dataType() + "': drop them or use a GGUF scheme (e.g. --scheme gguf:q4_k_m)");
+        }
         checkFullPrecisionBits("act_bits", s.actBits(), s.actDataType());
         if (s.groupSize() < -1) {
             throw new IllegalArgumentException("group_size must be -1 (per channel), 0 (per tensor) or > 0, got "
