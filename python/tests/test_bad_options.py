@@ -63,6 +63,10 @@ class BadOptionValuesTest(TempDirTestCase):
         self.refused("group_size 100000", "172", group_size=100000)
         self.refused("act_group_size 8192", "172", scheme="MXFP4", act_group_size=8192, group_size=32)
 
+    def test_ints_beyond_the_java_range(self):
+        self.refused("nsamples=1000000000000", "out of range", iters=2, nsamples=10 ** 12)
+        self.refused("layer_config['q_proj']", "bits", str(2 ** 70), layer_config={"q_proj": {"bits": 2 ** 70}})
+
     def test_limits(self):
         self.refused("nsamples x seqlen", "calibration_tokens", iters=2, nsamples=100000, seqlen=512)
         big = {"model.layers.%d.mlp.up_proj" % i: "W8A16" for i in range(10001)}

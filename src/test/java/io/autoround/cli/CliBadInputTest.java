@@ -215,6 +215,8 @@ class CliBadInputTest {
         refused(quantize("--model_dtype", "bf16", "--iters", "0"), "model_dtype", "'bf16'", "float32");
         refused(quantize("--scale_dtype", "e8m0", "--iters", "0"), "scale_dtype", "'e8m0'", "fp16");
         refused(quantize("--scale_dtype", "fp32", "--iters", "0"), "scale_dtype", "'fp32'", "fp16");
+        refused(quantize("--act_bits", "8", "--act_data_type", "posit8", "--iters", "0"), "act_data_type",
+                "'posit8'");
     }
 
     @Test

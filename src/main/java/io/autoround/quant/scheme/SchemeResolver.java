@@ -131,6 +131,10 @@ public final class SchemeResolver {
                         + s.dataType() + "'; supported bits: " + allowed);
             }
         }
+        if (s.actBits() < 16 && DataTypes.supportedBits(s.actDataType()).isEmpty()) {
+            throw new IllegalArgumentException("Unsupported act_data_type '" + s.actDataType() + "' for act_bits "
+                    + s.actBits() + "; known families: " + DataTypes.SUPPORTED);
+        }
         if (DataTypes.isMxFp(s.dataType()) && s.groupSize() != 32) {
             LOG.warn("mx_fp expects group_size 32, got {}", s.groupSize());
         }
