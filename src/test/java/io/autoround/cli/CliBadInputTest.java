@@ -129,6 +129,8 @@ class CliBadInputTest {
         }
         refused(quantize("--layer_config", big.append('}').toString(), "--iters", "0"), "layer_config has 10001 entries",
                 "autoround.limits.layer_config_entries");
+        String deep = "{'a':".repeat(3000) + "1" + "}".repeat(3000);
+        refused(quantize("--layer_config", deep, "--iters", "0"), "--layer_config", "nesting depth");
     }
 
     @Test
