@@ -60,12 +60,15 @@ def _type_name(t):
     return {int: "an int", bool: "a bool", str: "a str"}[t]
 
 
-def _check_type(name, value, expected):
+def _check_type(name, value, expected, bits=32):
     if value is None:
         return value
     ok = isinstance(value, expected) and not (isinstance(value, bool) and expected in (int, _NUMBER))
     if not ok:
         raise TypeError("%s must be %s, got %s (%r)" % (name, _type_name(expected), type(value).__name__, value))
+    # Java holds these in 32-bit (seed: 64-bit) fields: say so instead of a bare interop TypeError.
+    if expected is int and not -2 ** (bits - 1) <= value < 2 ** (bits - 1):
+        raise ValueError("%s=%r is out of range: at most %d" % (name, value, 2 ** (bits - 1) - 1))
     return value
 
 
@@ -180,6 +183,11 @@ def _layer_config_argument(layer_config):
     if not isinstance(layer_config, dict):
         raise TypeError("layer_config must be a dict of layer name or regex -> scheme name or settings dict, got %s"
                         % type(layer_config).__name__)
+    limit = _java.jtype("io.autoround.Limits").LAYER_CONFIG_ENTRIES
+    if len(layer_config) > limit.value():
+        # Checked before converting anything: the Java side would refuse it too, after a slow copy.
+        raise ValueError("layer_config has %d entries, too many: %s (use a regex to cover many layers)"
+                         % (len(layer_config), limit.howToRaise()))
     out = {}
     for name, value in layer_config.items():
         if not isinstance(name, str):
@@ -283,7 +291,7 @@ class AutoRound:
         o.lowCpuMemUsage = bool(_check_type("low_cpu_mem_usage", low_cpu_mem_usage, bool))
         if seed is None:
             raise TypeError("seed must be an int, got None")
-        o.seed = _check_type("seed", seed, int)
+        o.seed = _check_type("seed", seed, int, bits=64)
         o.deviceMap = str(device_map)
         _check_type("enable_torch_compile", enable_torch_compile, bool)
 

@@ -204,10 +204,9 @@ public final class AutoRound {
 
     /** Perplexity of a model folder (fp or quantized) on a text file, with the benchmark protocol. */
     public static Perplexity.Result perplexity(Path modelDir, Path textFile, int seqlen, Perplexity.Progress progress) {
+        String text = io.autoround.data.TextFiles.readUtf8(textFile, "evaluation text file");
         try (DecoderModel m = ModelLoader.load(modelDir); TextTokenizer tok = TextTokenizer.load(modelDir)) {
-            return Perplexity.evaluate(m, tok, Files.readString(textFile), Perplexity.Options.of(seqlen).withProgress(progress));
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read " + textFile + ": " + e.getMessage(), e);
+            return Perplexity.evaluate(m, tok, text, Perplexity.Options.of(seqlen).withProgress(progress));
         }
     }
 }

@@ -41,20 +41,21 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
 
     /** Resolves and validates {@code o}; {@code modelDir} is the local model folder. */
     public static RunPlan resolve(QuantizeOptions o, Path modelDir, String modelName) {
+        OptionChecks.values(o);
         ModelConfig config = ModelConfig.load(modelDir);
         Architecture arch = ArchitectureRegistry.forConfig(config);
+        OptionChecks.modelDtype(o, config);
         String preset = SchemePresets.canonicalName(ggufPreset(o));
         QuantScheme scheme = SchemeResolver.resolve(preset, schemeOverrides(o));
         SchemeResolver.validate(scheme);
+        OptionChecks.scaleDtype(o, SchemePresets.isGguf(preset));
         int iters = o.itersOrDefault();
-        if (iters < 0) {
-            throw new IllegalArgumentException("iters must be >= 0, got " + iters);
-        }
-        List<LayerPlan> layers = LayerConfigResolver.resolve(shapes(arch), Architecture.LM_HEAD,
+        List<LayerShape> shapes = shapes(arch, QuantBlocks.select(o.toQuantBlockNames, arch));
+        List<LayerPlan> layers = LayerConfigResolver.resolve(shapes, Architecture.LM_HEAD,
                 List.of(Architecture.EMBEDDINGS), arch.tiedLmHead(), scheme, o.layerConfig, o.quantLmHead,
                 ignoreLayers(o, arch), writesGguf(o));
         if (writesGguf(o)) {
-            layers = GgufTypeRecipe.apply(GgufFileType.ofFormat(o.formats.get(0)), config, shapes(arch), layers);
+            layers = GgufTypeRecipe.apply(GgufFileType.ofFormat(o.formats.get(0)), config, shapes, layers);
         }
         Map<String, QuantScheme> layerSchemes = new LinkedHashMap<>();
         for (LayerPlan p : layers) {
@@ -63,9 +64,16 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
             }
         }
         if (layerSchemes.values().stream().allMatch(QuantScheme::keepsFullPrecision)) {
+            if (scheme.keepsFullPrecision()) {
+                throw new IllegalArgumentException("bits " + scheme.bits() + " keeps every layer in full precision, so "
+                        + "there is nothing to quantize: weight bits must be one of "
+                        + io.autoround.quant.scheme.DataTypes.supportedBits(scheme.dataType()) + " for data_type '"
+                        + scheme.dataType() + "' (16 is only for layers to keep, e.g. in layer_config)");
+            }
             throw new IllegalArgumentException("no layer of " + modelName + " can be quantized with " + preset
-                    + " (check the scheme, group_size and layer_config)");
+                    + " (check the scheme, group_size, layer_config, ignore_layers and to_quant_block_names)");
         }
+        OptionChecks.groupSizes(layerSchemes, shapes.stream().mapToInt(LayerShape::inFeatures).max().orElse(0));
         Algorithm algorithm = iters > 0 ? Algorithm.SIGN_ROUND
                 : OptRtnPolicy.usesOptimizedRtn(preset, scheme, o.disableOptRtn, 0) ? Algorithm.OPT_RTN : Algorithm.RTN;
         io.autoround.quant.OptRtnWeighting.parse(o.optRtnWeighting);
@@ -115,12 +123,6 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
     /** Options of the reference this port does not implement yet fail before any work, naming the option. */
     private static void checkImplemented(QuantizeOptions o, Algorithm algorithm, Map<String, QuantScheme> layerSchemes) {
         List<String> missing = new ArrayList<>();
-        if (o.nblocks < 1) {
-            throw new IllegalArgumentException("nblocks must be >= 1, got " + o.nblocks);
-        }
-        if (!(o.momentum >= 0) || Double.isInfinite(o.momentum)) {
-            throw new IllegalArgumentException("momentum must be a finite value >= 0, got " + o.momentum);
-        }
         if (o.enableAlgExt) {
             missing.add("enable_alg_ext (SignRoundV2)");
         }
@@ -254,11 +256,12 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         }
     }
 
-    private static List<LayerShape> shapes(Architecture arch) {
+    /** The model's Linears; only those of the {@code quantBlocks} count as inside the quantized blocks. */
+    private static List<LayerShape> shapes(Architecture arch, java.util.Set<Integer> quantBlocks) {
         List<LayerShape> out = new ArrayList<>();
         for (int b = 0; b < arch.numBlocks(); b++) {
             for (LinearSpec l : arch.linearsOfBlock(b)) {
-                out.add(new LayerShape(l.name(), l.outFeatures(), l.inFeatures(), true));
+                out.add(new LayerShape(l.name(), l.outFeatures(), l.inFeatures(), quantBlocks.contains(b)));
             }
         }
         LinearSpec head = arch.lmHead();

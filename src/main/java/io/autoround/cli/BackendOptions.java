@@ -23,12 +23,36 @@ final class BackendOptions {
      * GGUF fp32 path) to stderr.
      */
     io.autoround.infer.QuantizedModel load(java.nio.file.Path dir) {
+        checkName("--backend", backend);
+        device();
         io.autoround.infer.QuantizedModel q = io.autoround.infer.QuantizedModel.load(dir, device(), backend, tokenizer);
         q.plan().ifPresent(p -> System.err.print("backend selection (--backend " + backend + "):\n" + p.explain()));
         if (q.isGguf()) {
             System.err.println("GGUF " + q.dir() + ": backend " + io.autoround.infer.gguf.GgufModelLoader.BACKEND_DESCRIPTION);
         }
         return q;
+    }
+
+    /**
+     * Refuses a backend name the registry does not know, before anything is loaded (an fp checkpoint would
+     * otherwise ignore it).
+     */
+    static void checkName(String option, String name) {
+        java.util.List<String> known = io.autoround.infer.BackendRegistry.discover().names();
+        String n = name.strip().toLowerCase(Locale.ROOT);
+        if (!n.equals(io.autoround.infer.BackendRegistry.AUTO) && !known.contains(n)) {
+            throw new IllegalArgumentException(option + " '" + name + "' is not a backend; allowed: auto, "
+                    + String.join(", ", known));
+        }
+    }
+
+    /** Refuses {@code tokens} positions beyond what the model was trained for, naming the options that add up. */
+    static void checkPositions(io.autoround.model.config.ModelConfig config, long tokens, String what) {
+        int max = config.maxPositionEmbeddings();
+        if (max > 0 && tokens > max) {
+            throw new IllegalArgumentException(what + " = " + tokens + " tokens, more than the model's " + max
+                    + " positions (max_position_embeddings)");
+        }
     }
 
     /** The DJL device named by --device. */

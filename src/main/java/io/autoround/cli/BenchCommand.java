@@ -38,18 +38,21 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkSizes();
+        List<String> names = backendNames();
         Path dir = ModelArgument.resolve(model);
         List<InferenceBench.Row> rows = new ArrayList<>();
         if (fpModel != null) {
             long before = InferenceBench.residentBytes();
             try (DecoderModel m = DecoderModel.load(ModelArgument.resolve(fpModel), Device.cpu())) {
+                checkPositions(m);
                 rows.add(row("fp32 model", m, linearWeightBytes(m), before));
             }
         }
-        List<String> names = backend.equals("all") ? BackendRegistry.discover().names() : List.of(backend.split(","));
         for (String name : names) {
             long before = InferenceBench.residentBytes();
             try (QuantizedModel q = QuantizedModel.load(dir, Device.cpu(), name)) {
+                checkPositions(q.model());
                 rows.add(row(name, q.model(), q.quantizedModuleBytes(), before));
                 if (rows.size() == (fpModel != null ? 2 : 1)) {
                     System.err.printf("checkpoint holds %,d bytes for its quantized layers%n", q.checkpointQuantizedBytes());
@@ -64,6 +67,40 @@ final class BenchCommand implements Callable<Integer> {
                     r.prefillTokensPerSecond(), r.decodeTokensPerSecond());
         }
         return 0;
+    }
+
+    private void checkSizes() {
+        if (promptLen < 1) {
+            throw new IllegalArgumentException("--prompt_len must be >= 1, got " + promptLen);
+        }
+        if (decodeTokens < 1) {
+            throw new IllegalArgumentException("--decode_tokens must be >= 1, got " + decodeTokens);
+        }
+        if (repeats < 1) {
+            throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+        }
+    }
+
+    /** "all", or names each of which the registry knows (checked before any model is loaded). */
+    private List<String> backendNames() {
+        if (backend.strip().equalsIgnoreCase("all")) {
+            return BackendRegistry.discover().names();
+        }
+        List<String> names = new ArrayList<>();
+        for (String n : backend.split(",")) {
+            if (n.isBlank()) {
+                throw new IllegalArgumentException("--backend '" + backend + "': give all, or backend names separated by "
+                        + "commas: " + String.join(", ", BackendRegistry.discover().names()));
+            }
+            BackendOptions.checkName("--backend", n.strip());
+            names.add(n.strip());
+        }
+        return names;
+    }
+
+    private void checkPositions(DecoderModel m) {
+        BackendOptions.checkPositions(m.config(), (long) promptLen + decodeTokens,
+                "--prompt_len " + promptLen + " + --decode_tokens " + decodeTokens);
     }
 
     private InferenceBench.Row row(String name, DecoderModel m, long weightBytes, long rssBefore) {

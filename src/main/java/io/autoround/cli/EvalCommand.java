@@ -5,7 +5,6 @@ import io.autoround.eval.Perplexity;
 import io.autoround.infer.QuantizedModel;
 import io.autoround.infer.gguf.GgufModelLoader;
 import io.autoround.model.tokenizer.TextTokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,13 +40,17 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         model = ModelArgument.either(model, modelArgument);
+        if (seqlen < 2) {
+            throw new IllegalArgumentException("--seqlen must be >= 2 (a window scores tokens 2..seqlen), got " + seqlen);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch_size must be >= 1, got " + batchSize);
+        }
         Path dir = ModelArgument.resolve(model);
         Path textFile = text != null ? text : DemoAssets.evalText();
-        if (!Files.isRegularFile(textFile)) {
-            throw new IllegalArgumentException("text file not found: " + textFile);
-        }
-        String content = Files.readString(textFile);
+        String content = io.autoround.data.TextFiles.readUtf8(textFile, "--text file");
         try (QuantizedModel q = backend.load(dir)) {
+            BackendOptions.checkPositions(q.model().config(), seqlen, "--seqlen");
             TextTokenizer tok = q.tokenizer();
             ProgressBar bar = new ProgressBar(System.err, "eval");
             Perplexity.Result r = Perplexity.evaluate(q.model(), tok, content, Perplexity.Options.of(seqlen)

@@ -44,9 +44,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         model = ModelArgument.either(model, modelArgument);
+        checkValues();
         Path dir = ModelArgument.resolve(model);
         GenerationOptions options = new GenerationOptions(maxNewTokens, temperature, topP, topK, seed, Set.of());
         try (QuantizedModel m = backend.load(dir)) {
+            int promptTokens = m.tokenizer().encode(prompt).length;
+            BackendOptions.checkPositions(m.model().config(), (long) promptTokens + maxNewTokens,
+                    "--prompt (" + promptTokens + " tokens) + --max_new_tokens " + maxNewTokens);
             System.out.print(prompt);
             System.out.flush();
             m.generate(prompt, options, piece -> {
@@ -56,5 +60,21 @@ final class GenerateCommand implements Callable<Integer> {
             System.out.println();
         }
         return 0;
+    }
+
+    /** Each option by name, before the model is loaded. */
+    private void checkValues() {
+        if (maxNewTokens < 1) {
+            throw new IllegalArgumentException("--max_new_tokens must be >= 1, got " + maxNewTokens);
+        }
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("--temperature must be a finite number >= 0 (0 = greedy), got " + temperature);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("--top_p must be in (0, 1], got " + topP);
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("--top_k must be >= 0 (0 = all tokens), got " + topK);
+        }
     }
 }

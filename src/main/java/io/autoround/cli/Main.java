@@ -37,12 +37,25 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         QuantizeOptions options = flags.toOptions(new LayerConfigParser());
         Recipe.parse(recipe).applyTo(options);
+        checkEvalFlags();
+        if (spec.commandLine().getParseResult().hasMatchedOption("--disable_low_cpu_mem_usage")) {
+            System.err.println("auto-round: note: --disable_low_cpu_mem_usage changes nothing in this port: packed layers "
+                    + "are always streamed to disk, and the output is the same");
+        }
         if (flags.model == null) {
             DemoRun.run(options, spec.commandLine().getParseResult().hasMatchedOption("--output_dir"));
             return 0;
         }
-        QuantizationReport report = new AutoRound(options, System.err).withListener(new TerminalProgress(System.err))
-                .quantizeAndSave();
+        AutoRound autoRound = new AutoRound(options, System.err).withListener(new TerminalProgress(System.err));
+        if (flags.eval) {
+            // --eval runs after quantizing: its window must fit the model before any work starts.
+            int positions = autoRound.plan().config().maxPositionEmbeddings();
+            if (positions > 0 && flags.evalSeqlen > positions) {
+                throw new IllegalArgumentException("--eval_seqlen " + flags.evalSeqlen + " is more than the model's "
+                        + positions + " positions (max_position_embeddings)");
+            }
+        }
+        QuantizationReport report = autoRound.quantizeAndSave();
         if (flags.eval) {
             Path text = flags.evalText != null ? Path.of(flags.evalText) : DemoAssets.evalText();
             ProgressBar bar = new ProgressBar(System.err, "eval");
@@ -54,17 +67,50 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    /** --eval_text and --eval_seqlen only act with --eval; the text is read now so that a bad file fails first. */
+    private void checkEvalFlags() {
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        boolean demo = flags.model == null; // the demo always evaluates
+        for (String f : new String[] {"--eval_text", "--eval_seqlen"}) {
+            if (pr.hasMatchedOption(f) && !flags.eval && !demo) {
+                throw new IllegalArgumentException(f + " has no effect without --eval");
+            }
+        }
+        if (flags.evalText != null && (flags.eval || demo)) {
+            io.autoround.data.TextFiles.readUtf8(Path.of(flags.evalText), "--eval_text file");
+        }
+    }
+
     /** Exit code 2 for bad input with a one-line message; the stack trace only with AR_DEBUG set. */
     static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        cmd.getErr().println("auto-round: error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        cmd.getErr().println("auto-round: " + ExitCodes.message(e));
         if (System.getenv("AR_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());
         }
-        return e instanceof IllegalArgumentException || e instanceof UnsupportedOperationException ? 2 : 1;
+        cmd.getErr().flush();
+        return ExitCodes.of(e);
+    }
+
+    /** The command line as {@link #main} runs it: one-line errors and exit codes (tests run it in-process). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::handleError);
+    }
+
+    /**
+     * Runs {@code args} and returns the exit code; running out of memory or stack is reported in one line too
+     * (picocli passes Errors through), with what to lower.
+     */
+    public static int run(CommandLine cmd, String... args) {
+        try {
+            return cmd.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            cmd.getErr().println("auto-round: " + ExitCodes.message(e));
+            cmd.getErr().flush();
+            return 1;
+        }
     }
 
     public static void main(String[] args) {
-        CommandLine cmd = new CommandLine(new Main()).setExecutionExceptionHandler(Main::handleError);
-        System.exit(cmd.execute(args));
+        System.exit(run(commandLine(), args));
     }
 }

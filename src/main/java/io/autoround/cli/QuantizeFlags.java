@@ -12,10 +12,10 @@ final class QuantizeFlags {
             description = "Model folder or hub id (default: the embedded demo model stories260K).")
     String model;
 
-    @Option(names = "--platform", defaultValue = "hf", description = "Hub: hf or model_scope (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--platform", defaultValue = "hf", description = "Hub: hf or model_scope (model_scope needs AR_USE_MODELSCOPE=1) (default: ${DEFAULT-VALUE}).")
     String platform;
 
-    @Option(names = "--model_dtype", description = "Load dtype (fp32 on CPU; accepted: fp32, fp16, bf16).")
+    @Option(names = "--model_dtype", description = "Load dtype: the checkpoint's own (fp32, fp16 or bf16); casting on load is not implemented and is refused.")
     String modelDtype;
 
     @Option(names = {"--scheme"}, defaultValue = "W4A16", description = "Preset scheme, e.g. W4A16, W2A16, W8A16, MXFP4, NVFP4 (default: ${DEFAULT-VALUE}).")
@@ -54,7 +54,7 @@ final class QuantizeFlags {
     @Option(names = "--super_group_size", description = "GGUF super-group size.")
     Integer superGroupSize;
 
-    @Option(names = "--scale_dtype", description = "Scale dtype: fp16, bf16 or fp32 (default fp16; fp32 for GGUF).")
+    @Option(names = "--scale_dtype", description = "Scale dtype: the default only (fp16; fp32 for GGUF); bf16 and other fp32 scales are not implemented and are refused.")
     String scaleDtype;
 
     @Option(names = {"--ignore_layers", "--fp_layers"}, defaultValue = "", description = "Comma-separated layer name fragments to keep in full precision.")
@@ -63,7 +63,7 @@ final class QuantizeFlags {
     @Option(names = "--quant_lm_head", negatable = true, description = "Also quantize lm_head.")
     boolean quantLmHead;
 
-    @Option(names = "--to_quant_block_names", description = "Block name prefixes to quantize.")
+    @Option(names = "--to_quant_block_names", description = "Comma-separated regexes searched in the block names (model.layers.N): only matched blocks are quantized.")
     String toQuantBlockNames;
 
     @Option(names = "--layer_config", description = "Per-layer overrides as JSON, e.g. '{\"lm_head\":\"W8A16\", \".*down_proj\":{\"bits\":8}}'.")
@@ -160,7 +160,7 @@ final class QuantizeFlags {
     @Option(names = "--low_cpu_mem_usage", hidden = true, description = "Deprecated no-op (on by default).")
     boolean lowCpuMemUsage;
 
-    @Option(names = "--disable_low_cpu_mem_usage", description = "Hold all packed layers in memory until the end.")
+    @Option(names = "--disable_low_cpu_mem_usage", description = "Accepted for compatibility; no effect (packed layers are always streamed to disk, same output).")
     boolean disableLowCpuMemUsage;
 
     @Option(names = "--enable_deterministic_algorithms", description = "Deterministic kernels (bitwise reproducible runs).")
@@ -185,8 +185,23 @@ final class QuantizeFlags {
     @Option(names = "--eval_seqlen", defaultValue = "256", description = "Window length for --eval (default: ${DEFAULT-VALUE}).")
     int evalSeqlen;
 
+    /** The hub is chosen by the environment (AR_USE_MODELSCOPE), as in the reference; the flag must agree. */
+    private void checkPlatform() {
+        String p = platform.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!p.equals("hf") && !p.equals("model_scope")) {
+            throw new IllegalArgumentException("--platform '" + platform + "' is not a hub; allowed: hf, model_scope");
+        }
+        String env = System.getenv("AR_USE_MODELSCOPE");
+        boolean modelScope = env != null && (env.equals("1") || env.equalsIgnoreCase("true"));
+        if (p.equals("model_scope") && !modelScope) {
+            throw new IllegalArgumentException("--platform model_scope needs AR_USE_MODELSCOPE=1 in the environment "
+                    + "(the hub client reads it when the model is downloaded)");
+        }
+    }
+
     /** Copies the flags into options; recipe defaults are applied afterwards for what is still null. */
     QuantizeOptions toOptions(LayerConfigParser parser) {
+        checkPlatform();
         QuantizeOptions o = new QuantizeOptions();
         o.model = model;
         o.modelDtype = modelDtype;

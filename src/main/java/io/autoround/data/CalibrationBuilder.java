@@ -37,7 +37,7 @@ public final class CalibrationBuilder {
         if (seqlen <= 1) {
             throw new IllegalArgumentException("seqlen must be at least 2, got " + seqlen);
         }
-        List<DatasetSpec.Entry> entries = DatasetSpec.parse(spec == null ? DEFAULT_DATASET : spec);
+        List<DatasetSpec.Entry> entries = checkSpec(spec, seqlen);
         Random rng = new Random(seed);
         List<List<int[]>> pools = new ArrayList<>();
         for (DatasetSpec.Entry e : entries) {
@@ -56,6 +56,27 @@ public final class CalibrationBuilder {
         }
         List<int[]> chosen = mixed.subList(0, Math.min(nsamples, mixed.size()));
         return new CalibrationSet(chosen, seqlen, spec + " (" + chosen.size() + " x " + seqlen + " tokens)");
+    }
+
+    /**
+     * Parses {@code spec} (null = the default dataset) and checks each entry's {@code num=} against the calibration
+     * token limit, before anything is read or downloaded.
+     */
+    public static List<DatasetSpec.Entry> checkSpec(String spec, int seqlen) {
+        List<DatasetSpec.Entry> entries = DatasetSpec.parse(spec == null ? DEFAULT_DATASET : spec);
+        long limit = io.autoround.Limits.CALIBRATION_TOKENS.value();
+        for (DatasetSpec.Entry e : entries) {
+            String lower = e.name().toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".txt") || lower.endsWith(".json") || lower.endsWith(".jsonl")) {
+                TextFiles.checkUtf8(Path.of(e.name()), "calibration file");
+            }
+            if (e.num() > 0 && (long) e.num() * seqlen > limit) {
+                throw new IllegalArgumentException("dataset '" + e.name() + "': num=" + e.num() + " x seqlen " + seqlen
+                        + " = " + (long) e.num() * seqlen + " calibration tokens is too many: "
+                        + io.autoround.Limits.CALIBRATION_TOKENS.howToRaise());
+            }
+        }
+        return entries;
     }
 
     /** Entries with num= get exactly that many; the others share the rest evenly (reference rule). */

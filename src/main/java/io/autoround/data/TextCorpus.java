@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,11 +24,7 @@ public final class TextCorpus {
 
     /** Whole text of a .txt file. */
     public static String readText(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read calibration file " + file + ": " + e.getMessage(), e);
-        }
+        return TextFiles.readUtf8(file, "calibration file");
     }
 
     /** The embedded public-domain corpus. */
@@ -52,16 +47,17 @@ public final class TextCorpus {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         List<String> out = new ArrayList<>();
         try {
+            String text = TextFiles.readUtf8(file, "calibration file");
             if (name.endsWith(".jsonl")) {
                 int line = 0;
-                for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                for (String l : text.split("\r?\n|\r")) {
                     line++;
                     if (!l.isBlank()) {
                         out.add(recordText(JSON.readTree(l), file + ":" + line));
                     }
                 }
             } else {
-                JsonNode root = JSON.readTree(file.toFile());
+                JsonNode root = JSON.readTree(text);
                 Iterator<JsonNode> it = root.isArray() || root.isObject() ? root.elements() : null;
                 if (it == null) {
                     throw new IllegalArgumentException(file + ": expected a JSON list of records");

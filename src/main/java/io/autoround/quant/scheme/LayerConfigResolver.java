@@ -87,6 +87,8 @@ public final class LayerConfigResolver {
         // 6: expand patterns onto the supported layers (exact names stay; patterns overwrite their matches).
         Map<String, Map<String, Object>> perLayer = new LinkedHashMap<>();
         Map<String, String> reason = new HashMap<>();
+        List<String> unmatched = new ArrayList<>();
+        List<String> notTargets = new ArrayList<>();
         for (Map.Entry<String, Map<String, Object>> e : config.entrySet()) {
             String key = e.getKey();
             if (byName.containsKey(key)) {
@@ -95,20 +97,29 @@ public final class LayerConfigResolver {
                 continue;
             }
             if (embeddings.contains(key)) {
-                LOG.warn("'{}' exists in the model but is not a supported quantization target, ignoring its setting"
-                        + " in layer_config", key);
+                notTargets.add(key);
                 continue;
             }
-            Pattern p = StandardRegex.compile(key);
+            Pattern p;
+            try {
+                p = StandardRegex.compile(key);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(source.get(key) + ": " + ex.getMessage(), ex);
+            }
             List<String> matched = byName.keySet().stream().filter(n -> p.matcher(n).find()).toList();
             if (matched.isEmpty()) {
-                LOG.warn("Layer name or regex '{}' in layer_config does not match any supported layers", key);
+                unmatched.add(key);
             }
             for (String m : matched) {
                 perLayer.put(m, e.getValue());
                 reason.put(m, source.get(key));
             }
         }
+
+        // One summary line each, however many entries: a huge layer_config must not flood the log.
+        warnSummary(notTargets, "exist in the model but are not supported quantization targets; their settings in "
+                + "layer_config are ignored");
+        warnSummary(unmatched, "in layer_config do not match any supported layer");
 
         // 7: lm_head rules.
         boolean quantHead = quantLmHead || (lmHeadName != null && perLayer.containsKey(lmHeadName));
@@ -175,9 +186,15 @@ public final class LayerConfigResolver {
                 out.add(new LayerPlan(l.name(), null, why, false, l.inBlock()));
                 continue;
             }
-            int bits = ((Number) c.get("bits")).intValue();
+            int bits = ((Number) c.get("bits")).intValue(); // typed by normalise()
             boolean fx = fixed.getOrDefault(l.name(), false);
             if (bits >= 16) {
+                try {
+                    SchemeResolver.checkFullPrecisionBits("bits", bits, (String) c.get("data_type"));
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException("layer " + l.name() + " (" + reason.get(l.name()) + "): "
+                            + ex.getMessage(), ex);
+                }
                 out.add(new LayerPlan(l.name(), null, reason.get(l.name()) + " (bits " + bits + ")", fx,
                         l.inBlock()));
                 continue;
@@ -244,6 +261,16 @@ public final class LayerConfigResolver {
                     + (value == null ? "null" : value.getClass().getSimpleName())
                     + ". Expected a preset name, a map of scheme keys, or a QuantScheme.");
         }
+        cfg = SchemeResolver.typed(cfg, "layer_config['" + layer + "']");
+        for (String k : new String[] {"bits", "act_bits"}) {
+            if (cfg.get(k) instanceof Integer b) {
+                try {
+                    SchemeResolver.checkFullPrecisionBits(k, b, (String) cfg.get(k.equals("bits") ? "data_type" : "act_data_type"));
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException("layer_config['" + layer + "']: " + ex.getMessage(), ex);
+                }
+            }
+        }
         if (cfg.containsKey("data_type") && !cfg.containsKey("bits")) {
             Integer b = DataTypes.inferBits((String) cfg.get("data_type"));
             if (b != null) {
@@ -257,6 +284,16 @@ public final class LayerConfigResolver {
             }
         }
         return cfg;
+    }
+
+    /** Logs one warning naming how many entries and the first few. */
+    private static void warnSummary(List<String> keys, String what) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        int shown = Math.min(5, keys.size());
+        LOG.warn("{} name(s) or regex(es) {}: {}{}", keys.size(), what, keys.subList(0, shown),
+                keys.size() > shown ? " and " + (keys.size() - shown) + " more" : "");
     }
 
     private static Map<String, Object> fill(Map<String, Object> cfg, Map<String, Object> defaults) {

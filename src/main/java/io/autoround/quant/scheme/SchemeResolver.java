@@ -79,8 +79,7 @@ public final class SchemeResolver {
         }
         boolean actDynamic = boolOf(f, "act_dynamic", true);
         int actGroupSize = intOf(f, "act_group_size", groupSize);
-        Object rawActBits = f.get("act_bits");
-        int actBits = rawActBits == null || ((Number) rawActBits).intValue() == 0 ? 16 : intOf(f, "act_bits", 16);
+        int actBits = intOf(f, "act_bits", 16) == 0 ? 16 : intOf(f, "act_bits", 16);
         boolean actSym = boolOf(f, "act_sym", sym);
         String actDataType = strOf(f, "act_data_type", null);
         if (actDataType == null) {
@@ -107,6 +106,14 @@ public final class SchemeResolver {
         if (s.bits() <= 0) {
             throw new IllegalArgumentException("bits must be > 0, got " + s.bits());
         }
+        checkFullPrecisionBits("bits", s.bits(), s.dataType());
+        if ((s.superBits() != null || s.superGroupSize() != null) && s.bits() < 16
+                && !s.dataType().toLowerCase(java.util.Locale.ROOT).endsWith("_dq")) {
+            throw new IllegalArgumentException("super_bits/super_group_size (" + s.superBits() + "/" + s.superGroupSize()
+                    + ") apply only to the GGUF k-quant data types int_asym_dq and int_sym_dq, not to data_type '"
+                    + s.dataType() + "': drop them or use a GGUF scheme (e.g. --scheme gguf:q4_k_m)");
+        }
+        checkFullPrecisionBits("act_bits", s.actBits(), s.actDataType());
         if (s.groupSize() < -1) {
             throw new IllegalArgumentException("group_size must be -1 (per channel), 0 (per tensor) or > 0, got "
                     + s.groupSize());
@@ -124,12 +131,55 @@ public final class SchemeResolver {
                         + s.dataType() + "'; supported bits: " + allowed);
             }
         }
+        if (s.actBits() < 16 && DataTypes.supportedBits(s.actDataType()).isEmpty()) {
+            throw new IllegalArgumentException("Unsupported act_data_type '" + s.actDataType() + "' for act_bits "
+                    + s.actBits() + "; known families: " + DataTypes.SUPPORTED);
+        }
         if (DataTypes.isMxFp(s.dataType()) && s.groupSize() != 32) {
             LOG.warn("mx_fp expects group_size 32, got {}", s.groupSize());
         }
         if (DataTypes.isNvFp(s.dataType()) && s.groupSize() != 16) {
             LOG.warn("nv_fp expects group_size 16, got {}", s.groupSize());
         }
+    }
+
+    /**
+     * Bits of 16 and more mean "keep full precision" (the reference tests {@code bits >= 16}); only 16 and 32 are
+     * accepted, so that a typo such as 33 or 44 is reported instead of silently leaving a layer unquantized.
+     */
+    public static void checkFullPrecisionBits(String option, int bits, String dataType) {
+        if (bits > 16 && bits != 32) {
+            List<Integer> allowed = dataType == null ? List.of() : DataTypes.supportedBits(dataType);
+            throw new IllegalArgumentException(option + "=" + bits + " is not allowed: use one of "
+                    + (allowed.isEmpty() ? "the quantized widths" : allowed) + (dataType == null ? "" : " for data_type '"
+                    + dataType + "'") + ", or 16 (or 32) to keep full precision");
+        }
+    }
+
+    /**
+     * A user's scheme field map with every known key checked and converted to its type (int, bool or str), so
+     * that a value such as {@code "bits": "eight"} is reported by key instead of failing a cast later.
+     *
+     * @param where who gave the map, for messages (e.g. {@code layer_config['lm_head']})
+     */
+    public static Map<String, Object> typed(Map<String, Object> fields, String where) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            String k = e.getKey();
+            Object v = e.getValue();
+            try {
+                out.put(k, v == null ? null : switch (k) {
+                    case "bits", "group_size", "act_bits", "act_group_size", "super_bits", "super_group_size" ->
+                            intOf(fields, k, 0);
+                    case "sym", "act_sym", "act_dynamic" -> boolOf(fields, k, false);
+                    case "data_type", "act_data_type" -> strOf(fields, k, null);
+                    default -> v;
+                });
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
+            }
+        }
+        return out;
     }
 
     /** The scheme's fields as a map keyed by the reference's names (nulls kept out). */
@@ -158,25 +208,40 @@ public final class SchemeResolver {
         if (bits == null) {
             throw new IllegalArgumentException("Must specify 'bits' when using data_type=" + dataType);
         }
-        int b = ((Number) bits).intValue();
+        int b = intOf(new LinkedHashMap<>(Map.of("bits", bits)), "bits", 0);
         return "GGUF:Q" + b + (b == 6 ? "_K" : "_K_S");
     }
 
-    private static int intOf(Map<String, Object> f, String key, int dflt) {
+    private static int intOf(Map<String, ?> f, String key, int dflt) {
         Object v = f.get(key);
         if (v == null) {
             return dflt;
         }
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-            return n.intValue();
+        if (v instanceof Number n) {
+            java.math.BigDecimal d = null;
+            try {
+                d = new java.math.BigDecimal(n.toString()).stripTrailingZeros();
+            } catch (NumberFormatException e) {
+                // NaN or infinity: reported below
+            }
+            if (d != null && d.scale() <= 0 && d.abs().compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) {
+                return d.intValue();
+            }
         }
-        if (v instanceof String str && str.strip().matches("-?\\d+")) {
+        if (v instanceof String str && str.strip().matches("-?\\d{1,9}")) {
             return Integer.parseInt(str.strip());
         }
-        throw new IllegalArgumentException("scheme key '" + key + "' must be an integer, got " + v);
+        throw new IllegalArgumentException("scheme key '" + key + "' must be a whole number"
+                + (v instanceof Number ? " between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE : "")
+                + ", got " + show(v));
     }
 
-    private static boolean boolOf(Map<String, Object> f, String key, boolean dflt) {
+    /** A value as the user wrote it: strings quoted, so that "8" and 8 read differently. */
+    private static String show(Object v) {
+        return v instanceof String s ? "'" + s + "'" : String.valueOf(v);
+    }
+
+    private static boolean boolOf(Map<String, ?> f, String key, boolean dflt) {
         Object v = f.get(key);
         if (v == null) {
             return dflt;
@@ -187,10 +252,10 @@ public final class SchemeResolver {
         if (v instanceof String str && (str.equalsIgnoreCase("true") || str.equalsIgnoreCase("false"))) {
             return Boolean.parseBoolean(str);
         }
-        throw new IllegalArgumentException("scheme key '" + key + "' must be a boolean, got " + v);
+        throw new IllegalArgumentException("scheme key '" + key + "' must be a boolean (true or false), got " + show(v));
     }
 
-    private static String strOf(Map<String, Object> f, String key, String dflt) {
+    private static String strOf(Map<String, ?> f, String key, String dflt) {
         Object v = f.get(key);
         if (v == null) {
             return dflt;
@@ -198,6 +263,6 @@ public final class SchemeResolver {
         if (v instanceof String str) {
             return str;
         }
-        throw new IllegalArgumentException("scheme key '" + key + "' must be a string, got " + v);
+        throw new IllegalArgumentException("scheme key '" + key + "' must be a string, got " + show(v));
     }
 }
