@@ -9,6 +9,8 @@ import io.autoround.export.gguf.GgufFileType;
 import io.autoround.export.gguf.GgufTypeRecipe;
 import io.autoround.model.arch.Architecture;
 import io.autoround.model.arch.ArchitectureRegistry;
+import io.autoround.model.arch.CheckpointValidator;
+import io.autoround.model.safetensors.SafetensorsCheckpoint;
 import io.autoround.model.arch.LinearSpec;
 import io.autoround.model.config.ModelConfig;
 import io.autoround.model.hub.ModelLocator;
@@ -43,6 +45,9 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
     public static RunPlan resolve(QuantizeOptions o, Path modelDir, String modelName) {
         ModelConfig config = ModelConfig.load(modelDir);
         Architecture arch = ArchitectureRegistry.forConfig(config);
+        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(modelDir)) {
+            CheckpointValidator.validate(arch, ckpt, modelDir); // shapes and dtypes, before any work
+        }
         String preset = SchemePresets.canonicalName(ggufPreset(o));
         QuantScheme scheme = SchemeResolver.resolve(preset, schemeOverrides(o));
         SchemeResolver.validate(scheme);
