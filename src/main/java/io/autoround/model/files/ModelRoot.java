@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The folder a model's files must stay in. Names read from a file (an index's shard names) and links in the folder
@@ -13,6 +15,10 @@ import java.nio.file.Path;
  * ({@code <repo>/snapshots/<rev>}, whose files link to {@code <repo>/blobs/}) is confined to its repo folder.
  */
 public final class ModelRoot {
+    /** Names of the files a model folder is read or copied through (weights, configs, tokenizer, side files). */
+    static final Pattern READ_FILES = Pattern.compile(
+            ".*\\.(json|safetensors|model|txt|jinja|py|tiktoken|gguf)|tokenizer.*|vocab\\..*|chat_template.*");
+
     private final Path dir;
     private final Path root;
 
@@ -40,6 +46,23 @@ public final class ModelRoot {
             return parent.getParent();
         }
         return realDir;
+    }
+
+    /**
+     * Checks every file of the folder the project reads or copies (configs, weights, tokenizer and side files) in one
+     * pass, so a link leading outside is refused before any work, whichever reader would meet it first.
+     */
+    public ModelRoot checkFolder() {
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : entries.sorted().toList()) {
+                if (READ_FILES.matcher(p.getFileName().toString()).matches()) {
+                    check(p);
+                }
+            }
+        } catch (IOException e) {
+            throw FileAccessException.of(dir, e);
+        }
+        return this;
     }
 
     /** The confinement root (a real path). */

@@ -2,13 +2,13 @@ package io.autoround.model.safetensors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autoround.model.files.FileAccessException;
+import io.autoround.model.files.ModelFiles;
+import io.autoround.model.files.ModelRoot;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.autoround.model.files.FileAccessException;
-import io.autoround.model.files.ModelFiles;
-import io.autoround.model.files.ModelRoot;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -55,7 +55,7 @@ public final class SafetensorsCheckpoint implements TensorSource {
             throw new SafetensorsFormatException(dirOrFile, "no such model folder or safetensors file");
         }
         ModelFiles.requireListable(dirOrFile);
-        List<Path> shardPaths = shardPaths(dirOrFile, ModelRoot.of(dirOrFile));
+        List<Path> shardPaths = shardPaths(dirOrFile, ModelRoot.of(dirOrFile).checkFolder());
         List<SafetensorsFile> opened = new ArrayList<>();
         try {
             for (Path p : shardPaths) {
