@@ -8,6 +8,7 @@ import io.autoround.model.hub.HubSettings;
 import io.autoround.model.hub.RepoId;
 import io.autoround.model.hub.RepoType;
 import java.io.PrintStream;
+import io.autoround.model.files.ModelRoot;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,7 +69,8 @@ public final class HubDatasets implements HubDatasetLoader, AutoCloseable {
             Selection chosen = filesOf(client, entry, wanted, name);
             Path snapshot = client.snapshot(entry.repoId(), RepoType.DATASET, chosen.revision(),
                     exactPatterns(chosen.files()));
-            List<Path> local = chosen.files().stream().map(snapshot::resolve).toList();
+            ModelRoot root = ModelRoot.of(snapshot); // listed names stay inside the dataset's cache folder
+            List<Path> local = chosen.files().stream().map(f -> root.resolve(f, "the file listing of " + entry.repoId())).toList();
             List<String> texts = DatasetFileReader.read(local, entry.text(), entry.maxRows(), entry.repoId());
             if (texts.isEmpty()) {
                 throw new IllegalArgumentException("dataset " + entry.repoId() + " split(s) " + wanted

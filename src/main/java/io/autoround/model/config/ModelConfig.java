@@ -114,7 +114,8 @@ public record ModelConfig(
                 experts, perTok, type.equals("mixtral") || c.optBool("norm_topk_prob", false),
                 c.optInt("decoder_sparse_step", 1), c.intList("mlp_only_layers"),
                 slidingOn ? c.optInteger("sliding_window") : null,
-                c.optInteger("bos_token_id"), c.intOrList("eos_token_id"), c.optInteger("pad_token_id")), file.toString());
+                c.optInteger("bos_token_id"), c.intOrList("eos_token_id"), c.optInteger("pad_token_id")), file.toString(),
+                k -> k.equals("dtype") && !c.has("dtype") ? "torch_dtype" : k); // name the key the file uses
     }
 
     private static int positive(JsonFields c, String key) {

@@ -79,7 +79,7 @@ public final class ModelRoot {
      * {@code name}, as written in {@code source} (e.g. a shard of an index), as a path inside the folder: absolute
      * names, names climbing out with {@code ..} and names resolving through links outside the root are refused.
      */
-    public Path resolve(String name, Path source) {
+    public Path resolve(String name, Object source) {
         Path rel;
         try {
             rel = Path.of(name);
