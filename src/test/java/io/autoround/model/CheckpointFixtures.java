@@ -15,9 +15,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -39,7 +43,8 @@ final class CheckpointFixtures {
         Files.createDirectories(into);
         try (Stream<Path> s = Files.list(shared)) {
             for (Path p : s.toList()) {
-                Files.copy(p, into.resolve(p.getFileName().toString()));
+                Path copy = Files.copy(p, into.resolve(p.getFileName().toString()));
+                copy.toFile().setWritable(true, true); // shared files are read-only; the copy is ours to damage
             }
         }
         return into;
@@ -86,23 +91,49 @@ final class CheckpointFixtures {
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
     }
 
-    /** sha256 of every file under {@code dir} (links by their target text), keyed by relative path. */
+    /**
+     * sha256 of every file under {@code dir} (links by their target text), keyed by relative path; a file or folder
+     * the tests made unreadable is recorded by its size, time and mode instead.
+     */
     static Map<String, String> hash(Path dir) throws Exception {
         Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.toList()) {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                if (Files.isSymbolicLink(p)) {
-                    md.update(Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8));
-                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    md.update(Files.readAllBytes(p));
-                } else {
-                    md.update("dir".getBytes(StandardCharsets.UTF_8));
-                }
-                out.put(dir.relativize(p).toString(), HexFormat.of().formatHex(md.digest()));
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                out.put(dir.relativize(d).toString(), "dir");
+                return FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
+                out.put(dir.relativize(p).toString(), digest(p, attrs));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                out.put(dir.relativize(p).toString(), "unreadable " + Files.readAttributes(p, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS).lastModifiedTime() + " " + Files.getPosixFilePermissions(p));
+                return FileVisitResult.CONTINUE;
+            }
+        });
         return out;
+    }
+
+    private static String digest(Path p, BasicFileAttributes attrs) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            if (attrs.isSymbolicLink()) {
+                md.update(Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8));
+            } else {
+                md.update(Files.readAllBytes(p));
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (AccessDeniedException e) {
+            return "unreadable " + attrs.size() + " " + attrs.lastModifiedTime() + " " + Files.getPosixFilePermissions(p);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Nothing was written under {@code outParent}: no output folder, no leftover {@code .<name>.tmp-*} folder. */
