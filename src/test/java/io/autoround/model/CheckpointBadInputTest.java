@@ -349,6 +349,8 @@ class CheckpointBadInputTest {
                 new FileNotFoundException(p + " (Permission denied)")).getMessage());
         assertEquals("file not found: " + p, FileAccessException.of(p,
                 new java.nio.file.NoSuchFileException(p.toString())).getMessage());
+        assertTrue(FileAccessException.of(p, new AccessDeniedException(p.toString())) instanceof FileAccessException.PermissionDenied);
+        assertTrue(FileAccessException.of(p, new java.nio.file.NoSuchFileException(p.toString())) instanceof FileAccessException.NotFound);
     }
 
     @Test

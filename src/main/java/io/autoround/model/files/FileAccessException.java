@@ -32,13 +32,27 @@ public class FileAccessException extends IllegalArgumentException {
         }
         if (e instanceof NoSuchFileException || e instanceof NotDirectoryException
                 || (e instanceof FileNotFoundException && !isDirectoryMessage(e))) {
-            return new FileAccessException(path, "file not found: " + path, e);
+            return new NotFound(path, "file not found: " + path, e);
         }
         return new FileAccessException(path, "cannot read " + path + ": " + e.getMessage(), e);
     }
 
     public static FileAccessException permissionDenied(Path path, Throwable cause) {
-        return new FileAccessException(path, "permission denied: " + path, cause);
+        return new PermissionDenied(path, "permission denied: " + path, cause);
+    }
+
+    /** The path exists but the process may not read it (front doors map it to e.g. Python's PermissionError). */
+    public static final class PermissionDenied extends FileAccessException {
+        PermissionDenied(Path path, String message, Throwable cause) {
+            super(path, message, cause);
+        }
+    }
+
+    /** Nothing is at the path (front doors map it to e.g. Python's FileNotFoundError). */
+    public static final class NotFound extends FileAccessException {
+        NotFound(Path path, String message, Throwable cause) {
+            super(path, message, cause);
+        }
     }
 
     /** java.io streams report EACCES as FileNotFoundException("... (Permission denied)"). */
