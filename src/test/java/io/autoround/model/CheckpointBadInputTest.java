@@ -214,6 +214,13 @@ class CheckpointBadInputTest {
     }
 
     @Test
+    void nanInAProjectionToQuantizeIsBadInputNotACrash() throws Exception {
+        String t = "model.layers.4.self_attn.v_proj.weight";
+        editTensors(model, ts -> replace(ts, t, d -> withFloat(d, 100, Float.NaN)));
+        rtnFails(model, t, "NaN", "element 100");
+    }
+
+    @Test
     void infiniteScaleInAQuantizedCheckpointIsRefusedNamingTheLayer() throws Exception {
         Path q = copyModel(SharedData.golden("formats/W4A16-auto_gptq/source-qwen3-w4g128"), tmp.resolve("models/gptq"));
         String layer = "model.layers.1.self_attn.o_proj";

@@ -80,6 +80,13 @@ public final class ConfigSanity {
         if (!RopeScaling.DEFAULT.equals(c.rope().type())) {
             positiveFinite("rope_scaling.factor", c.rope().factor());
         }
+        if (RopeScaling.LLAMA3.equals(c.rope().type())) {
+            range("rope_scaling.original_max_position_embeddings", c.rope().originalMaxPositionEmbeddings(), 1, MAX_POSITIONS);
+            if (!(c.rope().highFreqFactor() > c.rope().lowFreqFactor())) {
+                fail("rope_scaling.high_freq_factor", c.rope().highFreqFactor(), "a number above low_freq_factor "
+                        + c.rope().lowFreqFactor());
+            }
+        }
         if (c.slidingWindow() != null) {
             range("sliding_window", c.slidingWindow(), 1, Integer.MAX_VALUE);
         }
