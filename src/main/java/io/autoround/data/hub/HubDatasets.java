@@ -1,6 +1,7 @@
 package io.autoround.data.hub;
 
 import io.autoround.data.HubDatasetLoader;
+import io.autoround.model.files.ModelRoot;
 import io.autoround.model.hub.HubClient;
 import io.autoround.model.hub.HubException;
 import io.autoround.model.hub.HubPlatform;
@@ -8,7 +9,6 @@ import io.autoround.model.hub.HubSettings;
 import io.autoround.model.hub.RepoId;
 import io.autoround.model.hub.RepoType;
 import java.io.PrintStream;
-import io.autoround.model.files.ModelRoot;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,7 +70,8 @@ public final class HubDatasets implements HubDatasetLoader, AutoCloseable {
             Path snapshot = client.snapshot(entry.repoId(), RepoType.DATASET, chosen.revision(),
                     exactPatterns(chosen.files()));
             ModelRoot root = ModelRoot.of(snapshot); // listed names stay inside the dataset's cache folder
-            List<Path> local = chosen.files().stream().map(f -> root.resolve(f, "the file listing of " + entry.repoId())).toList();
+            List<Path> local = chosen.files().stream()
+                    .map(f -> root.resolve(f, "the file listing of " + entry.repoId())).toList();
             List<String> texts = DatasetFileReader.read(local, entry.text(), entry.maxRows(), entry.repoId());
             if (texts.isEmpty()) {
                 throw new IllegalArgumentException("dataset " + entry.repoId() + " split(s) " + wanted
