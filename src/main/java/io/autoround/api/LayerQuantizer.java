@@ -1,5 +1,6 @@
 package io.autoround.api;
 
+import io.autoround.model.arch.CheckpointValidator;
 import io.autoround.quant.NvFp4Quantizer;
 import io.autoround.quant.QuantOptions;
 import io.autoround.quant.QuantResult;
@@ -65,11 +66,7 @@ final class LayerQuantizer {
         for (String n : names) {
             int[] shape = shapes.get(n);
             float[] w = weights.apply(n);
-            for (float x : w) {
-                if (!Float.isFinite(x)) {
-                    throw new ArithmeticException(n + ".weight contains NaN or Inf; refusing to quantize it");
-                }
-            }
+            CheckpointValidator.requireFinite(n + ".weight", w, plan.modelDir()); // a damaged checkpoint is bad input
             out.add(new Job(n, w, shape[0], shape[1], plan.schemeOf(n), options.apply(n)));
         }
         return out;

@@ -7,6 +7,8 @@ import io.autoround.infer.DequantizedTensorSource;
 import io.autoround.infer.gguf.GgufModelFile;
 import io.autoround.infer.gguf.GgufModelLoader;
 import io.autoround.model.config.ModelConfig;
+import io.autoround.model.files.ModelFiles;
+import io.autoround.model.files.ModelRoot;
 import io.autoround.model.nn.DecoderModel;
 import java.nio.file.Path;
 
@@ -19,14 +21,19 @@ public final class ModelLoader {
 
     /** True when the folder's config.json declares a quantization_config. */
     public static boolean isQuantized(Path dir) {
-        if (java.nio.file.Files.isRegularFile(dir.resolve("quantization_config.json"))) {
+        ModelRoot root = ModelRoot.of(dir);
+        if (ModelFiles.isRegularFile(root.file("quantization_config.json"))) {
             return true;
         }
+        Path config = root.file(ModelConfig.FILE);
+        if (!ModelFiles.isRegularFile(config)) {
+            throw new IllegalArgumentException(dir + " is not a model folder: it has no " + ModelConfig.FILE);
+        }
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve(ModelConfig.FILE).toFile())
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(ModelFiles.readAllBytes(config))
                     .has("quantization_config");
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read " + dir.resolve(ModelConfig.FILE) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read " + config + ": " + e.getMessage(), e);
         }
     }
 

@@ -11,9 +11,11 @@ import io.autoround.export.gguf.GgufFileType;
 import io.autoround.export.gguf.GgufTypeRecipe;
 import io.autoround.model.arch.Architecture;
 import io.autoround.model.arch.ArchitectureRegistry;
+import io.autoround.model.arch.CheckpointValidator;
 import io.autoround.model.arch.LinearSpec;
 import io.autoround.model.config.ModelConfig;
 import io.autoround.model.hub.ModelLocator;
+import io.autoround.model.safetensors.SafetensorsCheckpoint;
 import io.autoround.quant.OptRtnPolicy;
 import io.autoround.quant.Precision;
 import io.autoround.quant.QuantScheme;
@@ -45,6 +47,9 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         ModelConfig config = ModelConfig.load(modelDir);
         Architecture arch = ArchitectureRegistry.forConfig(config);
         OptionChecks.modelDtype(o, config);
+        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(modelDir)) {
+            CheckpointValidator.validate(arch, ckpt, modelDir); // shapes and dtypes, before any work
+        }
         String preset = SchemePresets.canonicalName(ggufPreset(o));
         QuantScheme scheme = SchemeResolver.resolve(preset, schemeOverrides(o));
         SchemeResolver.validate(scheme);

@@ -1,5 +1,6 @@
 package io.autoround.export;
 
+import io.autoround.model.arch.CheckpointValidator;
 import io.autoround.model.safetensors.SafetensorsCheckpoint;
 import io.autoround.model.safetensors.TensorData;
 import io.autoround.model.safetensors.TensorInfo;
@@ -41,6 +42,7 @@ public interface Exporter {
         plan.quantizedLayers().forEach(l -> quantizedWeights.add(l + ".weight"));
         for (TensorInfo t : source.tensors()) {
             if (!quantizedWeights.contains(t.name())) {
+                CheckpointValidator.requireFinite(source, t, source); // a NaN norm would make the output useless
                 sink.addRaw(new TensorData(t.name(), t.dtype(), t.shape(), source.readBytes(t.name())));
             }
         }

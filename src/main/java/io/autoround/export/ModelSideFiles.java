@@ -2,6 +2,9 @@ package io.autoround.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autoround.model.files.FileAccessException;
+import io.autoround.model.files.ModelFiles;
+import io.autoround.model.files.ModelRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,12 +30,13 @@ public final class ModelSideFiles {
 
     /** The source {@code config.json} as an order-preserving object. */
     public static ObjectNode readConfig(Path modelDir) {
-        Path file = modelDir.resolve("config.json");
-        if (!Files.isRegularFile(file)) {
+        Path file = ModelRoot.of(modelDir).file("config.json");
+        if (!ModelFiles.isRegularFile(file)) {
             throw new ExportException("source model folder " + modelDir + " has no config.json");
         }
+        byte[] bytes = ModelFiles.readAllBytes(file);
         try {
-            JsonNode node = PythonJson.MAPPER.readTree(file.toFile());
+            JsonNode node = PythonJson.MAPPER.readTree(bytes);
             if (!(node instanceof ObjectNode obj)) {
                 throw new ExportException(file + " is not a JSON object");
             }
@@ -57,14 +61,22 @@ public final class ModelSideFiles {
         }
     }
 
-    /** Copies the side files of {@code sourceDir} into {@code dir}; returns their names. */
+    /**
+     * Copies the side files of {@code sourceDir} into {@code dir}; returns their names. A side file that is a link
+     * leading outside the model folder is refused, never copied (it could expose any file of the machine).
+     */
     public static List<String> copySideFiles(Path sourceDir, Path dir) {
+        ModelRoot root = ModelRoot.of(sourceDir);
         List<String> copied = new ArrayList<>();
         try (Stream<Path> files = Files.list(sourceDir)) {
             for (Path p : files.sorted().toList()) {
                 String name = p.getFileName().toString();
-                if (Files.isRegularFile(p) && COPIED.matcher(name).matches()) {
-                    Files.copy(p, dir.resolve(name));
+                if (COPIED.matcher(name).matches() && ModelFiles.isRegularFile(root.check(p))) {
+                    try {
+                        Files.copy(p, dir.resolve(name));
+                    } catch (java.nio.file.AccessDeniedException e) {
+                        throw FileAccessException.permissionDenied(Files.isReadable(p) ? dir.resolve(name) : p, e);
+                    }
                     copied.add(name);
                 }
             }

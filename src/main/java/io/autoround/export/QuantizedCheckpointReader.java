@@ -2,12 +2,14 @@ package io.autoround.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autoround.model.arch.CheckpointValidator;
+import io.autoround.model.files.ModelFiles;
+import io.autoround.model.files.ModelRoot;
 import io.autoround.model.safetensors.SafetensorsCheckpoint;
 import io.autoround.model.safetensors.TensorInfo;
 import io.autoround.quant.QuantScheme;
 import io.autoround.quant.QuantizedWeight;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +40,9 @@ public final class QuantizedCheckpointReader {
                     throw new CheckpointFormatException(rules.format() + " layer '" + layer + "' has packed tensors"
                             + " but the quantization config keeps it at " + s.bits() + " bits");
                 }
-                weights.put(layer, rules.layout().unpack(tensors, layer, s));
+                QuantizedWeight w = rules.layout().unpack(tensors, layer, s);
+                CheckpointValidator.requireFinite(layer + " (its scales)", w.scales(), dir);
+                weights.put(layer, w);
             }
             checkNoOrphans(tensors, weights, rules);
             return new QuantizedCheckpoint(dir, rules.format(), qc, rules.scheme(), weights, tensors);
@@ -66,22 +70,26 @@ public final class QuantizedCheckpointReader {
 
     /** The quantization_config of a checkpoint folder. */
     public static ObjectNode quantizationConfig(Path dir) {
-        Path config = dir.resolve("config.json");
-        Path separate = dir.resolve("quantization_config.json");
-        try {
-            if (Files.isRegularFile(config)) {
-                JsonNode qc = PythonJson.MAPPER.readTree(config.toFile()).get("quantization_config");
-                if (qc instanceof ObjectNode o) {
-                    return o;
-                }
-            }
-            if (Files.isRegularFile(separate) && PythonJson.MAPPER.readTree(separate.toFile()) instanceof ObjectNode o) {
-                return o;
-            }
-        } catch (IOException e) {
-            throw new CheckpointFormatException("cannot read the quantization config of " + dir + ": " + e.getMessage());
+        ModelFiles.requireListable(dir);
+        ModelRoot root = ModelRoot.of(dir);
+        Path config = root.file("config.json");
+        Path separate = root.file("quantization_config.json");
+        if (ModelFiles.isRegularFile(config) && readJson(config).get("quantization_config") instanceof ObjectNode o) {
+            return o;
+        }
+        if (ModelFiles.isRegularFile(separate) && readJson(separate) instanceof ObjectNode o) {
+            return o;
         }
         throw new CheckpointFormatException(dir + " is not a quantized checkpoint: no quantization_config in config.json"
                 + " or quantization_config.json");
+    }
+
+    private static JsonNode readJson(Path file) {
+        byte[] bytes = ModelFiles.readAllBytes(file);
+        try {
+            return PythonJson.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(file + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.autoround.data.hub;
 
 import io.autoround.data.HubDatasetLoader;
+import io.autoround.model.files.ModelRoot;
 import io.autoround.model.hub.HubClient;
 import io.autoround.model.hub.HubException;
 import io.autoround.model.hub.HubPlatform;
@@ -68,7 +69,9 @@ public final class HubDatasets implements HubDatasetLoader, AutoCloseable {
             Selection chosen = filesOf(client, entry, wanted, name);
             Path snapshot = client.snapshot(entry.repoId(), RepoType.DATASET, chosen.revision(),
                     exactPatterns(chosen.files()));
-            List<Path> local = chosen.files().stream().map(snapshot::resolve).toList();
+            ModelRoot root = ModelRoot.of(snapshot); // listed names stay inside the dataset's cache folder
+            List<Path> local = chosen.files().stream()
+                    .map(f -> root.resolve(f, "the file listing of " + entry.repoId())).toList();
             List<String> texts = DatasetFileReader.read(local, entry.text(), entry.maxRows(), entry.repoId());
             if (texts.isEmpty()) {
                 throw new IllegalArgumentException("dataset " + entry.repoId() + " split(s) " + wanted

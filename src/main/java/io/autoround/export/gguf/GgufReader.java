@@ -1,7 +1,7 @@
 package io.autoround.export.gguf;
 
+import io.autoround.model.files.FileAccessException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -31,7 +31,7 @@ public final class GgufReader implements AutoCloseable {
             seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
         } catch (IOException e) {
             arena.close();
-            throw new UncheckedIOException("cannot read GGUF file " + file + ": " + e.getMessage(), e);
+            throw FileAccessException.of(file, e);
         }
         try {
             LittleEndianInput in = new LittleEndianInput(seg, file.toString());

@@ -6,6 +6,7 @@ import io.autoround.export.gguf.GgufReader;
 import io.autoround.export.gguf.GgufTensorInfo;
 import io.autoround.export.gguf.GgufValue;
 import io.autoround.export.gguf.GgufValueType;
+import io.autoround.model.config.ConfigSanity;
 import io.autoround.model.config.ModelConfig;
 import io.autoround.model.config.RopeScaling;
 import java.util.List;
@@ -49,11 +50,30 @@ public final class GgufModelConfig {
         boolean attnBias = arch.ggufName().equals("qwen2") || has(r, "blk.0.attn_q.bias");
         boolean mlpBias = has(r, "blk.0.ffn_up.bias");
         Integer eos = tokenId(r, "tokenizer.ggml.eos_token_id");
-        return new ModelConfig(arch.ggufName(), hidden, positive(r, file, p + "feed_forward_length"), 0,
+        return ConfigSanity.check(new ModelConfig(arch.ggufName(), hidden, positive(r, file, p + "feed_forward_length"), 0,
                 positive(r, file, p + "block_count"), heads, kvHeads, headDim, eps, vocab, context, tied, attnBias,
                 mlpBias, RopeScaling.plain(theta), "float32", 0, 0, false, 1, List.of(), null,
                 tokenId(r, "tokenizer.ggml.bos_token_id"), eos == null ? List.of() : List.of(eos),
-                tokenId(r, "tokenizer.ggml.padding_token_id"));
+                tokenId(r, "tokenizer.ggml.padding_token_id")), file.toString(), k -> ggufKey(p, k));
+    }
+
+    /** The GGUF metadata key that holds a config.json field, for messages. */
+    private static String ggufKey(String p, String field) {
+        return switch (field) {
+            case "hidden_size" -> p + "embedding_length";
+            case "intermediate_size" -> p + "feed_forward_length";
+            case "num_hidden_layers" -> p + "block_count";
+            case "num_attention_heads" -> p + "attention.head_count";
+            case "num_key_value_heads" -> p + "attention.head_count_kv";
+            case "head_dim" -> p + "attention.key_length";
+            case "rms_norm_eps" -> p + "attention.layer_norm_rms_epsilon";
+            case "max_position_embeddings" -> p + "context_length";
+            case "rope_theta" -> p + "rope.freq_base";
+            case "vocab_size" -> "tokenizer.ggml.tokens (its length)";
+            case "bos_token_id" -> "tokenizer.ggml.bos_token_id";
+            case "eos_token_id" -> "tokenizer.ggml.eos_token_id";
+            default -> field;
+        };
     }
 
     /** The token list's length, else {@code <arch>.vocab_size}, else the embedding's rows; all present must agree. */

@@ -1,8 +1,9 @@
 package io.autoround.infer.gguf;
 
 import io.autoround.model.config.ModelConfig;
+import io.autoround.model.files.FileAccessException;
+import io.autoround.model.files.ModelFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,17 +20,17 @@ public final class GgufModelFile {
      * with several .gguf files fails listing them.
      */
     public static Optional<Path> find(Path path) {
-        if (Files.isRegularFile(path)) {
+        if (ModelFiles.isRegularFile(path)) {
             return Optional.of(path);
         }
-        if (!Files.isDirectory(path) || Files.isRegularFile(path.resolve(ModelConfig.FILE))) {
+        if (!ModelFiles.isDirectory(path) || ModelFiles.isRegularFile(path.resolve(ModelConfig.FILE))) {
             return Optional.empty();
         }
         List<Path> ggufs;
         try (Stream<Path> s = Files.list(path)) {
             ggufs = s.filter(p -> p.getFileName().toString().endsWith(".gguf") && Files.isRegularFile(p)).sorted().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + path + ": " + e.getMessage(), e);
+            throw FileAccessException.of(path, e);
         }
         if (ggufs.size() > 1) {
             throw new IllegalArgumentException(path + " holds " + ggufs.size() + " GGUF files " + ggufs.stream()

@@ -2,8 +2,8 @@ package io.autoround.model.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autoround.model.files.ModelFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +21,12 @@ final class JsonFields {
     }
 
     static JsonFields read(Path file) {
-        if (!Files.isRegularFile(file)) {
+        if (!ModelFiles.isRegularFile(file)) {
             throw new ConfigException(file, "file not found");
         }
+        byte[] bytes = ModelFiles.readAllBytes(file);
         try {
-            JsonNode root = MAPPER.readTree(file.toFile());
+            JsonNode root = MAPPER.readTree(bytes);
             if (root == null || !root.isObject()) {
                 throw new ConfigException(file, "expected a JSON object");
             }

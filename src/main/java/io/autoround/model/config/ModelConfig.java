@@ -1,6 +1,7 @@
 package io.autoround.model.config;
 
-import java.nio.file.Files;
+import io.autoround.model.files.ModelFiles;
+import io.autoround.model.files.ModelRoot;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public record ModelConfig(
 
     /** Reads {@code config.json} from a model folder. */
     public static ModelConfig load(Path modelDir) {
-        Path file = Files.isDirectory(modelDir) ? modelDir.resolve(FILE) : modelDir;
+        Path file = ModelFiles.isDirectory(modelDir) ? ModelRoot.of(modelDir).file(FILE) : modelDir;
         return parse(JsonFields.read(file));
     }
 
@@ -102,7 +103,7 @@ public record ModelConfig(
             case "qwen2", "qwen3", "qwen3_moe" -> c.optBool("use_sliding_window", false);
             default -> true;
         };
-        return new ModelConfig(type, hidden, intermediate, moeIntermediate, positive(c, "num_hidden_layers"),
+        return ConfigSanity.check(new ModelConfig(type, hidden, intermediate, moeIntermediate, positive(c, "num_hidden_layers"),
                 heads, kvHeads, headDim, c.optDouble("rms_norm_eps", 1e-6), positive(c, "vocab_size"),
                 c.optInt("max_position_embeddings", 2048),
                 c.optBool("tie_word_embeddings", false),
@@ -113,7 +114,8 @@ public record ModelConfig(
                 experts, perTok, type.equals("mixtral") || c.optBool("norm_topk_prob", false),
                 c.optInt("decoder_sparse_step", 1), c.intList("mlp_only_layers"),
                 slidingOn ? c.optInteger("sliding_window") : null,
-                c.optInteger("bos_token_id"), c.intOrList("eos_token_id"), c.optInteger("pad_token_id"));
+                c.optInteger("bos_token_id"), c.intOrList("eos_token_id"), c.optInteger("pad_token_id")), file.toString(),
+                k -> k.equals("dtype") && !c.has("dtype") ? "torch_dtype" : k); // name the key the file uses
     }
 
     private static int positive(JsonFields c, String key) {

@@ -1,6 +1,6 @@
 package io.autoround.model.hub;
 
-import java.nio.file.Files;
+import io.autoround.model.files.ModelFiles;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,10 +47,10 @@ public final class ModelLocator {
         }
         String arg = modelOrPath.trim();
         Path local = toPath(arg);
-        if (local != null && Files.isDirectory(local)) {
+        if (local != null && ModelFiles.isDirectory(local)) { // a folder we may not read is reported, not looked up
             return local.toAbsolutePath().normalize();
         }
-        if (local != null && Files.exists(local)) {
+        if (local != null && ModelFiles.exists(local)) {
             throw new HubException(HubException.Kind.INVALID_INPUT, "'" + arg + "' is a file; a model must be a"
                     + " folder (with config.json and *.safetensors) or a hub id like 'org/name'");
         }

@@ -3,6 +3,7 @@ package io.autoround.model.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.autoround.model.arch.CheckpointValidator;
 import io.autoround.model.safetensors.TensorInfo;
 import io.autoround.model.safetensors.TensorSource;
 import java.util.Arrays;
@@ -39,6 +40,7 @@ public final class CheckpointWeights {
             return placeholder;
         }
         float[] values = source.readFloats(tensor);
+        CheckpointValidator.requireFinite(tensor, values, source);
         NDArray array = manager.create(values, new Shape(expectedShape));
         array.setName(tensor);
         return array;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.autoround.model.arch.Architecture;
 import io.autoround.model.arch.ArchitectureRegistry;
+import io.autoround.model.arch.CheckpointValidator;
 import io.autoround.model.config.ModelConfig;
 import io.autoround.model.safetensors.SafetensorsCheckpoint;
 import io.autoround.model.safetensors.TensorSource;
@@ -54,6 +55,7 @@ public final class DecoderModel implements AutoCloseable {
     /** Loads every weight the config implies from {@code source} (which may be closed afterwards). */
     public static DecoderModel load(ModelConfig config, TensorSource source, Device device) {
         Architecture arch = ArchitectureRegistry.forConfig(config);
+        CheckpointValidator.validate(arch, source, source);
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
         try {
             CheckpointWeights w = new CheckpointWeights(source, manager);

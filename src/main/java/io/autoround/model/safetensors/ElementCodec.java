@@ -36,6 +36,23 @@ public final class ElementCodec {
         return Float.float16ToFloat((short) ((code & 0xFF) << 8));
     }
 
+    /**
+     * Index of the first NaN or infinite element of a floating tensor's raw data (bit tests, no copy), or -1; integer
+     * dtypes have none.
+     */
+    public static long firstNonFinite(MemorySegment data, DType dtype, long n) {
+        switch (dtype) {
+            case F32 -> { for (long i = 0; i < n; i++) if (!Float.isFinite(data.getAtIndex(FLOAT, i))) return i; }
+            case F64 -> { for (long i = 0; i < n; i++) if (!Double.isFinite(data.getAtIndex(DOUBLE, i))) return i; }
+            case F16 -> { for (long i = 0; i < n; i++) if ((data.getAtIndex(SHORT, i) & 0x7C00) == 0x7C00) return i; }
+            case BF16 -> { for (long i = 0; i < n; i++) if ((data.getAtIndex(SHORT, i) & 0x7F80) == 0x7F80) return i; }
+            case F8_E4M3 -> { for (long i = 0; i < n; i++) if ((data.get(ValueLayout.JAVA_BYTE, i) & 0x7F) == 0x7F) return i; }
+            case F8_E5M2 -> { for (long i = 0; i < n; i++) if ((data.get(ValueLayout.JAVA_BYTE, i) & 0x7C) == 0x7C) return i; }
+            default -> { }
+        }
+        return -1;
+    }
+
     /** Reads {@code n} elements of a floating (or integer) dtype as fp32. */
     public static float[] toFloats(MemorySegment data, DType dtype, int n) {
         float[] out = new float[n];

@@ -2,11 +2,15 @@ package io.autoround.model.safetensors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autoround.model.files.FileAccessException;
+import io.autoround.model.files.ModelFiles;
+import io.autoround.model.files.ModelRoot;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +48,14 @@ public final class SafetensorsCheckpoint implements TensorSource {
 
     /** Opens the weights of a model folder (or a single .safetensors file). */
     public static SafetensorsCheckpoint open(Path dirOrFile) {
-        if (Files.isRegularFile(dirOrFile)) {
+        if (ModelFiles.isRegularFile(dirOrFile)) {
             return new SafetensorsCheckpoint(dirOrFile.getParent(), List.of(SafetensorsFile.open(dirOrFile)));
         }
-        if (!Files.isDirectory(dirOrFile)) {
+        if (!ModelFiles.isDirectory(dirOrFile)) {
             throw new SafetensorsFormatException(dirOrFile, "no such model folder or safetensors file");
         }
-        List<Path> shardPaths = shardPaths(dirOrFile);
+        ModelFiles.requireListable(dirOrFile);
+        List<Path> shardPaths = shardPaths(dirOrFile, ModelRoot.of(dirOrFile).checkFolder());
         List<SafetensorsFile> opened = new ArrayList<>();
         try {
             for (Path p : shardPaths) {
@@ -67,47 +72,57 @@ public final class SafetensorsCheckpoint implements TensorSource {
 
     /** True when the folder holds safetensors weights. */
     public static boolean isCheckpoint(Path dir) {
-        return Files.isRegularFile(dir.resolve(INDEX_FILE)) || Files.isRegularFile(dir.resolve(SINGLE_FILE));
+        return ModelFiles.isRegularFile(dir.resolve(INDEX_FILE)) || ModelFiles.isRegularFile(dir.resolve(SINGLE_FILE));
     }
 
-    private static List<Path> shardPaths(Path dir) {
-        Path index = dir.resolve(INDEX_FILE);
-        if (Files.isRegularFile(index)) {
+    /** The weight files, each confined to the model folder: index shard names cannot point elsewhere. */
+    private static List<Path> shardPaths(Path dir, ModelRoot root) {
+        Path index = root.file(INDEX_FILE);
+        if (ModelFiles.isRegularFile(index)) {
             JsonNode weightMap = readIndex(index).get("weight_map");
             if (weightMap == null || !weightMap.isObject()) {
                 throw new SafetensorsFormatException(index, "index has no 'weight_map' object");
             }
             List<Path> shards = new ArrayList<>();
-            weightMap.elements().forEachRemaining(v -> {
-                Path p = dir.resolve(v.asText());
+            for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw new SafetensorsFormatException(index, "weight_map entry '" + e.getKey()
+                            + "' must name a shard file, got " + e.getValue());
+                }
+                Path p = root.resolve(e.getValue().asText(), index);
                 if (!shards.contains(p)) {
                     shards.add(p);
                 }
-            });
+            }
             for (Path p : shards) {
-                if (!Files.isRegularFile(p)) {
-                    throw new SafetensorsFormatException(index, "shard '" + dir.relativize(p) + "' listed in the index is missing");
+                if (!ModelFiles.isRegularFile(p)) {
+                    throw new SafetensorsFormatException(index, "shard '" + dir.toAbsolutePath().normalize().relativize(p)
+                            + "' listed in the index is missing");
                 }
             }
             return shards;
         }
-        if (Files.isRegularFile(dir.resolve(SINGLE_FILE))) {
-            return List.of(dir.resolve(SINGLE_FILE));
+        Path single = root.file(SINGLE_FILE);
+        if (ModelFiles.isRegularFile(single)) {
+            return List.of(single);
         }
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> all = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
             if (all.isEmpty()) {
                 throw new SafetensorsFormatException(dir, "no model.safetensors, " + INDEX_FILE + " or *.safetensors file in the folder");
             }
+            all.forEach(root::check);
             return all;
         } catch (IOException e) {
-            throw new SafetensorsFormatException(dir, "cannot list folder: " + e.getMessage(), e);
+            throw FileAccessException.of(dir, e);
         }
     }
 
     private static JsonNode readIndex(Path index) {
+        byte[] bytes = ModelFiles.readAllBytes(index);
         try {
-            return new ObjectMapper().readTree(index.toFile());
+            return new ObjectMapper().readTree(bytes);
         } catch (IOException e) {
             throw new SafetensorsFormatException(index, "index is not valid JSON: " + e.getMessage(), e);
         }
@@ -115,7 +130,7 @@ public final class SafetensorsCheckpoint implements TensorSource {
 
     /** Every tensor named by the index must exist in the shard the index names. */
     private void checkIndex(Path index) {
-        if (!Files.isRegularFile(index)) {
+        if (!ModelFiles.isRegularFile(index)) {
             return;
         }
         readIndex(index).get("weight_map").fields().forEachRemaining(e -> {

@@ -1,7 +1,9 @@
 package io.autoround.model.safetensors;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autoround.model.files.FileAccessException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -9,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import java.util.Optional;
  * truncated or corrupt file fails with a message naming the file and the problem instead of reading garbage.
  */
 public final class SafetensorsFile implements TensorSource {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate keys would let a second entry silently replace the first: refuse them. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** Same cap as the reference reader: a larger header is certainly corrupt. */
     private static final long MAX_HEADER_BYTES = 100L << 20;
 
@@ -74,6 +76,9 @@ public final class SafetensorsFile implements TensorSource {
             while (hb.hasRemaining() && ch.read(hb, 8 + hb.position()) > 0) {
                 // read fully
             }
+            if (hb.hasRemaining()) {
+                throw new SafetensorsFormatException(path, "the file shrank while its header was read");
+            }
             String header = new String(hb.array(), StandardCharsets.UTF_8);
             Map<String, String> metadata = new LinkedHashMap<>();
             List<TensorInfo> tensors = parseHeader(path, header, metadata);
@@ -82,10 +87,8 @@ public final class SafetensorsFile implements TensorSource {
             Arena arena = Arena.ofShared();
             MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             return new SafetensorsFile(path, arena, all.asSlice(8 + headerLen, dataLen), tensors, metadata);
-        } catch (NoSuchFileException e) {
-            throw new SafetensorsFormatException(path, "file not found", e);
         } catch (IOException e) {
-            throw new SafetensorsFormatException(path, "cannot read: " + e.getMessage(), e);
+            throw FileAccessException.of(path, e);
         }
     }
 
@@ -129,12 +132,15 @@ public final class SafetensorsFile implements TensorSource {
         }
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.get(i).asLong(-1);
+            JsonNode d = shape.get(i);
+            dims[i] = d.isIntegralNumber() && d.canConvertToLong() ? d.asLong() : -1;
             if (dims[i] < 0) {
                 throw new SafetensorsFormatException(path, "tensor '" + name + "': negative or non-numeric dimension " + shape);
             }
         }
-        TensorInfo t = new TensorInfo(name, dtype, dims, offs.get(0).asLong(-1), offs.get(1).asLong(-1));
+        long begin = offs.get(0).isIntegralNumber() && offs.get(0).canConvertToLong() ? offs.get(0).asLong() : -1;
+        long end = offs.get(1).isIntegralNumber() && offs.get(1).canConvertToLong() ? offs.get(1).asLong() : -1;
+        TensorInfo t = new TensorInfo(name, dtype, dims, begin, end);
         if (t.begin() < 0 || t.end() < t.begin()) {
             throw new SafetensorsFormatException(path, "tensor '" + name + "': invalid data_offsets " + offs);
         }
@@ -151,6 +157,10 @@ public final class SafetensorsFile implements TensorSource {
         return t;
     }
 
+    /**
+     * Tensors must tile the data section exactly, as the reference reader demands: no overlap, no gap, nothing past
+     * the end and no bytes left over (a gap or leftover means the header and the data disagree).
+     */
     private static void validateOffsets(Path path, List<TensorInfo> sorted, long dataLen) {
         long prevEnd = 0;
         String prevName = null;
@@ -159,12 +169,21 @@ public final class SafetensorsFile implements TensorSource {
                 throw new SafetensorsFormatException(path, "tensor '" + t.name() + "' overlaps tensor '" + prevName
                         + "' (data_offsets " + t.begin() + " < " + prevEnd + ")");
             }
+            if (t.begin() > prevEnd) {
+                throw new SafetensorsFormatException(path, "tensor '" + t.name() + "' data_offsets begin " + t.begin()
+                        + " leaves a gap after " + (prevName == null ? "the header" : "tensor '" + prevName + "'")
+                        + " (which ends at " + prevEnd + "); tensors must be stored back to back");
+            }
             if (t.end() > dataLen) {
                 throw new SafetensorsFormatException(path, "tensor '" + t.name() + "' data_offsets end " + t.end()
                         + " is past the end of the data (" + dataLen + " bytes): the file is truncated");
             }
             prevEnd = t.end();
             prevName = t.name();
+        }
+        if (prevEnd != dataLen) {
+            throw new SafetensorsFormatException(path, "the data section holds " + dataLen + " bytes but the header's"
+                    + " tensors cover " + prevEnd + ": the header and the data disagree");
         }
     }
 

@@ -3,8 +3,9 @@ package io.autoround.model.tokenizer;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autoround.model.files.ModelFiles;
+import io.autoround.model.files.ModelRoot;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,12 +37,13 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Loads tokenizer.json (required) and tokenizer_config.json (optional) from a model folder. */
     public static TextTokenizer load(Path modelDir) {
-        Path file = modelDir.resolve(TOKENIZER_FILE);
-        if (!Files.isRegularFile(file)) {
+        ModelRoot root = ModelRoot.of(modelDir);
+        Path file = root.file(TOKENIZER_FILE);
+        if (!ModelFiles.isRegularFile(file)) {
             throw new TokenizerException(modelDir, "no " + TOKENIZER_FILE + " in the model folder (a fast tokenizer is required)");
         }
         Map<String, Integer> specials = addedTokens(file);
-        JsonNode config = readJson(modelDir.resolve(CONFIG_FILE));
+        JsonNode config = readJson(root.file(CONFIG_FILE));
         Boolean addBos = config != null && config.hasNonNull("add_bos_token") ? config.get("add_bos_token").asBoolean() : null;
         Integer bos = tokenId(config, "bos_token", specials, modelDir);
         if (Boolean.TRUE.equals(addBos) && bos == null) {
@@ -91,11 +93,12 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     private static JsonNode readJson(Path file) {
-        if (!Files.isRegularFile(file)) {
+        if (!ModelFiles.isRegularFile(file)) {
             return null;
         }
+        byte[] bytes = ModelFiles.readAllBytes(file);
         try {
-            return MAPPER.readTree(file.toFile());
+            return MAPPER.readTree(bytes);
         } catch (IOException e) {
             throw new TokenizerException(file, "not valid JSON: " + e.getMessage(), e);
         }

@@ -62,6 +62,21 @@ class SafetensorsBadInputTest {
     }
 
     @Test
+    void gapBetweenTensorsAndLeftoverBytes() throws Exception {
+        expect(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12), "'b'", "gap", "'a'");
+        expect(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 12), "holds 12 bytes", "cover 4");
+    }
+
+    @Test
+    void duplicateNamesAndNonIntegerShapes() throws Exception {
+        expect(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "Duplicate field 'a'");
+        expect(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[\"2\"],\"data_offsets\":[0,8]}}", 8), "'a'", "dimension");
+        expect(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8.5]}}", 8), "'a'", "invalid data_offsets");
+    }
+
+    @Test
     void outOfRangeOffsets() throws Exception {
         expect(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 8), "past the end of the data");
     }
