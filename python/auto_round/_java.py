@@ -29,6 +29,8 @@ _EXCEPTIONS = (
     ("io.autoround.model.hub.HubException", OSError),
     ("java.io.UncheckedIOException", OSError),
     ("java.io.IOException", OSError),
+    ("io.autoround.model.files.FileAccessException$PermissionDenied", PermissionError),
+    ("io.autoround.model.files.FileAccessException$NotFound", FileNotFoundError),
     ("java.lang.IllegalArgumentException", ValueError),
     ("java.lang.IllegalStateException", RuntimeError),
     ("java.util.concurrent.CancellationException", RuntimeError),
