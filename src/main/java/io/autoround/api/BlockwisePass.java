@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.autoround.data.CalibrationSet;
+import io.autoround.engine.OffHeapArrays;
 import io.autoround.model.arch.LinearSpec;
 import io.autoround.model.nn.DecoderBlock;
 import io.autoround.model.nn.DecoderModel;
@@ -113,6 +114,10 @@ final class BlockwisePass {
                     } finally {
                         blocks.forEach(bl -> bl.linears().values().forEach(l -> l.setInputTransform(null)));
                     }
+                }
+                // streaming (low_cpu_mem_usage): the group's weights, overrides included, are freed before the next loads
+                for (DecoderBlock block : blocks) {
+                    model.releaseBlock(block.index());
                 }
                 if (xQ != null && xQ != nextQ) {
                     xQ.close();
@@ -236,7 +241,8 @@ final class BlockwisePass {
         for (Map.Entry<String, QuantResult> e : results.entrySet()) {
             LinearLayer l = BlockRunner.blockOf(blocks, e.getKey()).linear(e.getKey());
             int[] s = shapes.get(e.getKey());
-            l.setWeightOverride(model.manager().create(e.getValue().dequantized(), new Shape(s[0], s[1])));
+            // on the block's own manager, so a streamed block frees it with its weights
+            l.setWeightOverride(OffHeapArrays.fp32(l.originalWeight().getManager(), e.getValue().dequantized(), new Shape(s[0], s[1])));
         }
         return results;
     }
