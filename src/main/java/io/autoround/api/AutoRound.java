@@ -147,7 +147,7 @@ public final class AutoRound {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         for (Path out : outputs) {
-            log.printf("auto-round: wrote %s (%.1f s)%n", out, seconds);
+            log.printf("auto-round: wrote %s (%.1f s, %s)%n", out, seconds, io.autoround.engine.HostMemory.peakRssSummary());
         }
         return new QuantizationReport(options.model, plan.algorithm(), plan.presetName(), plan.quantizedLayers().size(),
                 outputs, blocks, seconds);

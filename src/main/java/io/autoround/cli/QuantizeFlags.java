@@ -157,10 +157,12 @@ final class QuantizeFlags {
     @Option(names = "--low_gpu_mem_usage", description = "Keep block inputs/outputs off the device between uses.")
     boolean lowGpuMemUsage;
 
-    @Option(names = "--low_cpu_mem_usage", hidden = true, description = "Deprecated no-op (on by default).")
+    @Option(names = "--low_cpu_mem_usage", description = "Read each block's weights from the checkpoint when its turn "
+            + "comes and free them after (the default).")
     boolean lowCpuMemUsage;
 
-    @Option(names = "--disable_low_cpu_mem_usage", description = "Hold all packed layers in memory until the end.")
+    @Option(names = "--disable_low_cpu_mem_usage", description = "Load every block's weights in fp32 up front "
+            + "(more host memory, same result).")
     boolean disableLowCpuMemUsage;
 
     @Option(names = "--enable_deterministic_algorithms", description = "Deterministic kernels (bitwise reproducible runs).")
@@ -236,6 +238,9 @@ final class QuantizeFlags {
         o.outputDir = outputDir;
         o.overwrite = overwrite;
         o.lowGpuMemUsage = lowGpuMemUsage;
+        if (lowCpuMemUsage && disableLowCpuMemUsage) {
+            throw new IllegalArgumentException("--low_cpu_mem_usage and --disable_low_cpu_mem_usage contradict each other; give one");
+        }
         o.lowCpuMemUsage = !disableLowCpuMemUsage;
         o.enableDeterministicAlgorithms = enableDeterministicAlgorithms && !disableDeterministicAlgorithms;
         o.evalText = evalText;

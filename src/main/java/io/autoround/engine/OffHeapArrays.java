@@ -31,10 +31,14 @@ public final class OffHeapArrays {
      * the first axis).
      */
     public static NDArray fp32(NDManager manager, Shape shape, Filler fill) {
+        return fp32(manager, shape, fill, MAX_PIECE_BYTES);
+    }
+
+    static NDArray fp32(NDManager manager, Shape shape, Filler fill, long maxPieceBytes) {
         long numel = shape.size();
         long rows = shape.dimension() == 0 ? 1 : shape.get(0);
         long rowElems = rows == 0 ? 0 : numel / rows;
-        long rowsPerPiece = rowElems == 0 ? Math.max(rows, 1) : Math.max(1, MAX_PIECE_BYTES / (rowElems * Float.BYTES));
+        long rowsPerPiece = rowElems == 0 ? Math.max(rows, 1) : Math.max(1, maxPieceBytes / (rowElems * Float.BYTES));
         if (rows <= rowsPerPiece || shape.dimension() == 0) {
             return piece(manager, shape, 0, numel, fill);
         }
