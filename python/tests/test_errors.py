@@ -54,6 +54,11 @@ class BadInputTest(TempDirTestCase):
         self.assert_plain(TypeError, "lr must be a number", model=DEMO, lr="1e-3")
         self.assert_plain(TypeError, "layer_config must be a dict", model=DEMO, layer_config=["q_proj"])
         self.assert_plain(TypeError, "device_map must be a device string", model=DEMO, device_map={"": 0})
+        self.assert_plain(TypeError, "low_cpu_mem_usage must be", model=DEMO, low_cpu_mem_usage="no")
+
+    def test_low_cpu_mem_usage_reaches_the_java_options(self):
+        self.assertTrue(AutoRound(DEMO)._options.lowCpuMemUsage)  # the reference's default: blocks streamed
+        self.assertFalse(AutoRound(DEMO, low_cpu_mem_usage=False)._options.lowCpuMemUsage)
 
     def test_platform_and_seed(self):
         self.assert_plain(NotImplementedError, "AR_USE_MODELSCOPE=1", model=DEMO, platform="model_scope")

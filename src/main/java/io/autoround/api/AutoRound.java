@@ -147,7 +147,7 @@ public final class AutoRound {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         for (Path out : outputs) {
-            log.printf("auto-round: wrote %s (%.1f s)%n", out, seconds);
+            log.printf("auto-round: wrote %s (%.1f s, %s)%n", out, seconds, io.autoround.engine.HostMemory.peakRssSummary());
         }
         return new QuantizationReport(options.model, plan.algorithm(), plan.presetName(), plan.quantizedLayers().size(),
                 outputs, blocks, seconds);
@@ -175,8 +175,7 @@ public final class AutoRound {
     }
 
     private List<BlockReport> calibratedRun(RunPlan plan, WeightSink sink) {
-        try (DecoderModel model = DecoderModel.load(plan.modelDir(), DeviceMap.resolve(options.deviceMap, log));
-                TextTokenizer tok = TextTokenizer.load(plan.modelDir())) {
+        try (DecoderModel model = openModel(plan); TextTokenizer tok = TextTokenizer.load(plan.modelDir())) {
             listener.phase("calibration");
             int seqlen = options.seqlenOrDefault();
             int limit = plan.config().maxPositionEmbeddings();
@@ -192,6 +191,20 @@ public final class AutoRound {
             reports.addAll(new RtnPass(plan, listener, log, false).run(sink));
             return reports;
         }
+    }
+
+    /**
+     * low_cpu_mem_usage (the default): blocks are read from the checkpoint when their turn comes and freed after;
+     * otherwise every weight is loaded in fp32 up front. Both give the same bytes.
+     */
+    private DecoderModel openModel(RunPlan plan) {
+        ai.djl.Device device = DeviceMap.resolve(options.deviceMap, log);
+        if (!options.lowCpuMemUsage) {
+            log.println("low_cpu_mem_usage off: loading every block's weights in fp32 up front");
+            return DecoderModel.load(plan.modelDir(), device);
+        }
+        log.println("low_cpu_mem_usage: reading each block's weights from the checkpoint when its turn comes");
+        return DecoderModel.openStreaming(plan.modelDir(), device, listener::blockResidency);
     }
 
     private String describe(RunPlan plan) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.autoround.data.CalibrationSet;
+import io.autoround.engine.OffHeapArrays;
 import io.autoround.engine.TuningPrecision;
 import io.autoround.model.arch.LinearSpec;
 import io.autoround.model.nn.DecoderBlock;
@@ -128,6 +129,10 @@ final class BlockwisePass {
                 }
                 TuningProfile.mark("next inputs", model.manager());
                 TuningProfile.report(blocks.get(0).name());
+                // streaming (low_cpu_mem_usage): the group's weights, overrides included, are freed before the next loads
+                for (DecoderBlock block : blocks) {
+                    model.releaseBlock(block.index());
+                }
                 if (xQ != null && xQ != nextQ) {
                     xQ.close();
                 }
@@ -277,7 +282,8 @@ final class BlockwisePass {
         for (Map.Entry<String, QuantResult> e : results.entrySet()) {
             LinearLayer l = BlockRunner.blockOf(blocks, e.getKey()).linear(e.getKey());
             int[] s = shapes.get(e.getKey());
-            l.setWeightOverride(model.manager().create(e.getValue().dequantized(), new Shape(s[0], s[1])));
+            // on the block's own manager, so a streamed block frees it with its weights
+            l.setWeightOverride(OffHeapArrays.fp32(l.originalWeight().getManager(), e.getValue().dequantized(), new Shape(s[0], s[1])));
         }
         return results;
     }

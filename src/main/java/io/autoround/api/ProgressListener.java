@@ -12,6 +12,12 @@ public interface ProgressListener {
     /** A block (or, for RTN, a layer group) is done. */
     default void blockDone(BlockReport report, int blocks) {}
 
+    /**
+     * A decoder block's weights were read from the checkpoint or freed (block streaming, {@code low_cpu_mem_usage});
+     * the event says how many blocks and bytes of block weights are held now.
+     */
+    default void blockResidency(io.autoround.model.nn.BlockResidency event) {}
+
     /** Polled between steps; returning true stops the run with {@link java.util.concurrent.CancellationException}. */
     default boolean cancelled() {
         return false;

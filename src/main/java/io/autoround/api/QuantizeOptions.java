@@ -65,6 +65,11 @@ public final class QuantizeOptions {
 
     // memory
     public boolean lowGpuMemUsage;
+    /**
+     * The reference's low_cpu_mem_usage (default on): calibrated runs read each decoder block's weights from the
+     * checkpoint when its turn comes and free them after it is quantized, so host memory holds one block, not the
+     * model in fp32. Off loads every weight up front; the output is the same either way.
+     */
     public boolean lowCpuMemUsage = true;
 
     // output

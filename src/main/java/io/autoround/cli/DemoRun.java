@@ -39,7 +39,7 @@ final class DemoRun {
         System.out.printf("    before (fp32)     %.4f%n", before.perplexity());
         System.out.printf("    after  (%-8s)  %.4f%n", report.scheme(), after.perplexity());
         System.out.printf("  checkpoint: %s%n", out.toAbsolutePath().normalize());
-        System.out.printf("  took %.1f s%n", report.seconds());
+        System.out.printf("  took %.1f s, %s%n", report.seconds(), io.autoround.engine.HostMemory.peakRssSummary());
         return report;
     }
 

@@ -157,10 +157,12 @@ final class QuantizeFlags {
     @Option(names = "--low_gpu_mem_usage", description = "Keep block inputs/outputs off the device between uses.")
     boolean lowGpuMemUsage;
 
-    @Option(names = "--low_cpu_mem_usage", hidden = true, description = "Deprecated no-op (on by default).")
+    @Option(names = "--low_cpu_mem_usage", description = "Read each block's weights from the checkpoint when its turn "
+            + "comes and free them after (the default).")
     boolean lowCpuMemUsage;
 
-    @Option(names = "--disable_low_cpu_mem_usage", description = "Accepted for compatibility; no effect (packed layers are always streamed to disk, same output).")
+    @Option(names = "--disable_low_cpu_mem_usage", description = "Load every block's weights in fp32 up front "
+            + "(more host memory, same result).")
     boolean disableLowCpuMemUsage;
 
     @Option(names = "--enable_deterministic_algorithms", description = "Deterministic kernels (bitwise reproducible runs).")
@@ -255,6 +257,9 @@ final class QuantizeFlags {
         o.overwrite = overwrite;
         o.lowGpuMemUsage = lowGpuMemUsage;
         o.amp = !disableAmp;
+        if (lowCpuMemUsage && disableLowCpuMemUsage) {
+            throw new IllegalArgumentException("--low_cpu_mem_usage and --disable_low_cpu_mem_usage contradict each other; give one");
+        }
         o.lowCpuMemUsage = !disableLowCpuMemUsage;
         o.enableDeterministicAlgorithms = enableDeterministicAlgorithms && !disableDeterministicAlgorithms;
         o.evalText = evalText;

@@ -88,9 +88,15 @@ public final class CheckpointValidator {
 
     /** Fails naming the tensor when its raw data holds NaN or infinity (bit tests on the stored dtype). */
     public static void requireFinite(TensorSource source, TensorInfo t, Object where) {
-        long i = ElementCodec.firstNonFinite(source.data(t.name()), t.dtype(), t.numel());
+        requireFinite(t.name(), source.data(t.name()), t.dtype(), t.numel(), where);
+    }
+
+    /** Fails naming the tensor when its raw bytes {@code data} hold NaN or infinity. */
+    public static void requireFinite(String tensor, java.lang.foreign.MemorySegment data,
+            io.autoround.model.safetensors.DType dtype, long numel, Object where) {
+        long i = ElementCodec.firstNonFinite(data, dtype, numel);
         if (i >= 0) {
-            throw nonFinite(where, t.name(), i, t.numel());
+            throw nonFinite(where, tensor, i, numel);
         }
     }
 

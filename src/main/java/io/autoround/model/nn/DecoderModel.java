@@ -14,6 +14,7 @@ import io.autoround.model.safetensors.TensorSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A decoder-only causal LM in fp32 on DJL PyTorch: embeddings, blocks, final norm and output head. The pieces are
@@ -23,14 +24,15 @@ import java.util.List;
 public final class DecoderModel implements AutoCloseable {
     private final Architecture arch;
     private final NDManager manager;
-    private final NDArray embeddings;
-    private final List<DecoderBlock> blocks;
+    private final NDArray embeddings; // null when streaming: rows are read from the checkpoint
+    private final List<DecoderBlock> blocks; // empty when streaming
     private final RmsNorm finalNorm;
-    private final LinearLayer lmHead;
+    private LinearLayer lmHead; // streaming: loaded on first use
     private final RotaryEmbedding rope;
+    private final StreamedWeights streamed; // null when every weight is resident
 
     private DecoderModel(Architecture arch, NDManager manager, NDArray embeddings, List<DecoderBlock> blocks,
-            RmsNorm finalNorm, LinearLayer lmHead) {
+            RmsNorm finalNorm, LinearLayer lmHead, StreamedWeights streamed) {
         this.arch = arch;
         this.manager = manager;
         this.embeddings = embeddings;
@@ -38,6 +40,7 @@ public final class DecoderModel implements AutoCloseable {
         this.finalNorm = finalNorm;
         this.lmHead = lmHead;
         this.rope = new RotaryEmbedding(arch.config());
+        this.streamed = streamed;
     }
 
     /** Loads config.json and the safetensors weights of a model folder onto the CPU. */
@@ -66,11 +69,41 @@ public final class DecoderModel implements AutoCloseable {
             }
             RmsNorm norm = RmsNorm.load(Architecture.FINAL_NORM, config.hiddenSize(), config.rmsNormEps(), w);
             LinearLayer head = arch.tiedLmHead() ? new LinearLayer(arch.lmHead(), embed, null) : LinearLayer.load(arch.lmHead(), w);
-            return new DecoderModel(arch, manager, embed, blocks, norm, head);
+            return new DecoderModel(arch, manager, embed, blocks, norm, head, null);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens a model folder for block streaming (the reference's {@code low_cpu_mem_usage}): only config, the final
+     * norm and the open (memory-mapped) checkpoint are held; {@link #block} reads a block's weights when first asked
+     * for and {@link #releaseBlock} frees them; embedding rows are read per lookup and the output head on first use.
+     * Computations give the same values as a fully loaded model.
+     *
+     * @param residency told every time a block's weights are loaded or released (may be null)
+     */
+    public static DecoderModel openStreaming(Path modelDir, Device device, Consumer<BlockResidency> residency) {
+        ModelConfig config = ModelConfig.load(modelDir);
+        Architecture arch = ArchitectureRegistry.forConfig(config);
+        SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(modelDir);
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        try {
+            StreamedWeights streamed = new StreamedWeights(arch, ckpt, manager, residency);
+            RmsNorm norm = RmsNorm.load(Architecture.FINAL_NORM, config.hiddenSize(), config.rmsNormEps(),
+                    streamed.residentWeights());
+            return new DecoderModel(arch, manager, null, List.of(), norm, null, streamed);
+        } catch (RuntimeException e) {
+            manager.close();
+            ckpt.close();
+            throw e;
+        }
+    }
+
+    /** True when blocks are read from the checkpoint on demand ({@link #openStreaming}). */
+    public boolean streamsBlocks() {
+        return streamed != null;
     }
 
     public ModelConfig config() {
@@ -87,11 +120,22 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     public int numBlocks() {
-        return blocks.size();
+        return arch.numBlocks();
     }
 
+    /** Block {@code i}; a streaming model loads its weights now if they are not held (until {@link #releaseBlock}). */
     public DecoderBlock block(int i) {
-        return blocks.get(i);
+        return streamed == null ? blocks.get(i) : streamed.acquire(i);
+    }
+
+    /**
+     * Frees block {@code i}'s weights and every array made on their manager (a no-op unless streaming); a later
+     * {@link #block} reads them again from the checkpoint.
+     */
+    public void releaseBlock(int i) {
+        if (streamed != null) {
+            streamed.release(i);
+        }
     }
 
     public RmsNorm finalNorm() {
@@ -100,6 +144,9 @@ public final class DecoderModel implements AutoCloseable {
 
     /** The output head; its weight is the embedding matrix when tied. */
     public LinearLayer lmHead() {
+        if (lmHead == null) {
+            lmHead = streamed.loadHead();
+        }
         return lmHead;
     }
 
@@ -109,14 +156,19 @@ public final class DecoderModel implements AutoCloseable {
 
     /** Token ids (any integer type, any shape) -> embeddings [..., hidden], on the ids' manager. */
     public NDArray embed(NDArray inputIds) {
-        NDArray flat = inputIds.reshape(-1);
-        NDArray rows = embeddings.get(inputIds.getManager(), new NDIndex("{}", flat));
+        NDArray rows;
+        if (embeddings == null) {
+            rows = streamed.embedRows(BlockContext.toLongs(inputIds), inputIds.getManager());
+        } else {
+            NDArray flat = inputIds.reshape(-1);
+            rows = embeddings.get(inputIds.getManager(), new NDIndex("{}", flat));
+        }
         return rows.reshape(inputIds.getShape().addAll(new Shape(config().hiddenSize())));
     }
 
     /** Final norm and output head: hidden [..., hidden] -> logits [..., vocab]. */
     public NDArray head(NDArray hidden) {
-        return lmHead.forward(finalNorm.forward(hidden));
+        return lmHead().forward(finalNorm.forward(hidden));
     }
 
     /** The block context for a batch: causal + padding mask and RoPE tables for positions 0..seq-1. */
@@ -156,12 +208,17 @@ public final class DecoderModel implements AutoCloseable {
             NDArray ids = scope.create(BlockContext.toLongs(inputIds), new Shape(batch, seq));
             BlockContext ctx = BlockContext.create(scope, rope, batch, seq, past, attentionMask, null, config().slidingWindow());
             NDArray x = embed(ids);
-            for (DecoderBlock block : blocks) {
+            for (int i = 0; i < numBlocks(); i++) {
+                boolean held = streamed == null || streamed.isResident(i);
                 try (NDManager step = scope.newSubManager()) {
                     x.attach(step);
-                    NDArray y = block.forward(x, ctx, cache);
+                    NDArray y = block(i).forward(x, ctx, cache);
                     y.attach(scope);
                     x = y;
+                } finally {
+                    if (!held) {
+                        releaseBlock(i);
+                    }
                 }
             }
             NDArray out = head(x);
@@ -175,6 +232,9 @@ public final class DecoderModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (streamed != null) {
+            streamed.close();
+        }
         manager.close();
     }
 }

@@ -73,6 +73,28 @@ public final class ElementCodec {
         return out;
     }
 
+    /**
+     * Writes {@code n} elements of {@code src} widened to fp32 into {@code dst} in native byte order, without a Java
+     * heap copy (the off-heap load path of block streaming). The values are exactly those of {@link #toFloats}.
+     */
+    public static void widenInto(MemorySegment src, DType dtype, MemorySegment dst, long n) {
+        ValueLayout.OfFloat out = ValueLayout.JAVA_FLOAT_UNALIGNED;
+        switch (dtype) {
+            case F32 -> MemorySegment.copy(src, FLOAT, 0, dst, out, 0, n);
+            case BF16 -> { for (long i = 0; i < n; i++) dst.setAtIndex(out, i, bf16ToFloat(src.getAtIndex(SHORT, i))); }
+            case F16 -> { for (long i = 0; i < n; i++) dst.setAtIndex(out, i, Float.float16ToFloat(src.getAtIndex(SHORT, i))); }
+            default -> {
+                // rarer dtypes: through the heap in bounded chunks
+                int chunk = 1 << 20;
+                for (long off = 0; off < n; off += chunk) {
+                    int len = (int) Math.min(chunk, n - off);
+                    float[] f = toFloats(src.asSlice(off * dtype.byteSize(), (long) len * dtype.byteSize()), dtype, len);
+                    MemorySegment.copy(f, 0, dst, out, off * Float.BYTES, len);
+                }
+            }
+        }
+    }
+
     /** Reads {@code n} elements of an integer dtype (I8, U8, BOOL, I16, U16, I32, U32 bit pattern) as int. */
     public static int[] toInts(MemorySegment data, DType dtype, int n) {
         int[] out = new int[n];

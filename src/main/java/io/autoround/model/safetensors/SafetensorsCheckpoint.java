@@ -166,6 +166,15 @@ public final class SafetensorsCheckpoint implements TensorSource {
         return f.data(name);
     }
 
+    @Override
+    public <T> T withData(String name, java.util.function.Function<MemorySegment, T> reader) {
+        SafetensorsFile f = owner.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("tensor '" + name + "' not found in " + dir);
+        }
+        return f.withData(name, reader);
+    }
+
     /** The dtype most weights are stored in (the checkpoint's storage precision). */
     public DType dominantFloatType() {
         Map<DType, Long> bytes = new LinkedHashMap<>();

@@ -34,15 +34,17 @@ public final class SafetensorsFile implements TensorSource {
 
     private final Path path;
     private final Arena arena;
+    private final MemorySegment whole;
     private final MemorySegment dataSection;
     private final Map<String, TensorInfo> byName;
     private final List<TensorInfo> ordered;
     private final Map<String, String> metadata;
 
-    private SafetensorsFile(Path path, Arena arena, MemorySegment dataSection, List<TensorInfo> ordered,
+    private SafetensorsFile(Path path, Arena arena, MemorySegment whole, MemorySegment dataSection, List<TensorInfo> ordered,
             Map<String, String> metadata) {
         this.path = path;
         this.arena = arena;
+        this.whole = whole;
         this.dataSection = dataSection;
         this.ordered = List.copyOf(ordered);
         this.metadata = Collections.unmodifiableMap(metadata);
@@ -86,7 +88,7 @@ public final class SafetensorsFile implements TensorSource {
             validateOffsets(path, tensors, dataLen);
             Arena arena = Arena.ofShared();
             MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            return new SafetensorsFile(path, arena, all.asSlice(8 + headerLen, dataLen), tensors, metadata);
+            return new SafetensorsFile(path, arena, all, all.asSlice(8 + headerLen, dataLen), tensors, metadata);
         } catch (IOException e) {
             throw FileAccessException.of(path, e);
         }
@@ -210,6 +212,21 @@ public final class SafetensorsFile implements TensorSource {
     public MemorySegment data(String name) {
         TensorInfo t = info(name);
         return dataSection.asSlice(t.begin(), t.byteLength());
+    }
+
+    /** Maps only this tensor's bytes for the call (see {@link TensorSource#withData}). */
+    @Override
+    public <T> T withData(String name, java.util.function.Function<MemorySegment, T> reader) {
+        TensorInfo t = info(name);
+        if (t.byteLength() == 0) {
+            return reader.apply(data(name));
+        }
+        long start = dataSection.address() - whole.address() + t.begin();
+        try (Arena call = Arena.ofConfined(); FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return reader.apply(ch.map(FileChannel.MapMode.READ_ONLY, start, t.byteLength(), call));
+        } catch (IOException e) {
+            throw new SafetensorsFormatException(path, "cannot read tensor '" + name + "': " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -17,6 +17,15 @@ public interface TensorSource extends AutoCloseable {
     MemorySegment data(String name);
 
     /**
+     * Applies {@code reader} to the tensor's raw bytes and returns its result; the segment is valid only during the
+     * call. Memory-mapped sources map just this tensor and unmap it afterwards, so reading a model block by block
+     * does not leave the whole file's pages counted in the process's resident memory.
+     */
+    default <T> T withData(String name, java.util.function.Function<MemorySegment, T> reader) {
+        return reader.apply(data(name));
+    }
+
+    /**
      * True when the tensor's values are supplied later by another module (e.g. a quantized layer whose weight an
      * inference backend computes from packed codes): loaders may then keep a shape-only placeholder.
      */

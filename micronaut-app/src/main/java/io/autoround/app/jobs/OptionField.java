@@ -71,6 +71,7 @@ final class OptionField {
         t.put("enable_deterministic_algorithms", bool((o, v) -> o.enableDeterministicAlgorithms = v));
         t.put("low_gpu_mem_usage", bool((o, v) -> o.lowGpuMemUsage = v));
         t.put("amp", bool((o, v) -> o.amp = v));
+        t.put("low_cpu_mem_usage", bool((o, v) -> o.lowCpuMemUsage = v));
         t.put("batch_size", integer(1, 4096, (o, v) -> o.batchSize = v));
         t.put("seqlen", integer(2, c.getMaxSeqlen(), (o, v) -> o.seqlen = v));
         t.put("nsamples", integer(1, c.getMaxNsamples(), (o, v) -> o.nsamples = v));
