@@ -292,6 +292,34 @@ class HostileRequestTest extends ServiceTestBase {
     // ---- class 6: files are read and served only from inside their root, by real path ----
 
     @Test
+    void class5DamagedCheckpointsAreRefusedAtSubmission() throws Exception {
+        // config numbers out of range, a config that disagrees with the tensors, a truncated weights file
+        Path eps = FolderState.copyTinyModel(base.resolve("models").resolve("bad-eps"));
+        editConfig(eps, "rms_norm_eps", -1e-6);
+        Failure f = refusedJobOn(eps, "{\"model\": \"bad-eps\", \"iters\": 0}");
+        assertTrue(f.body().toString().contains("rms_norm_eps"), f.body().toString());
+        Path vocab = FolderState.copyTinyModel(base.resolve("models").resolve("bad-vocab"));
+        editConfig(vocab, "vocab_size", 1000);
+        f = refusedJobOn(vocab, "{\"model\": \"bad-vocab\", \"iters\": 0}");
+        assertTrue(f.body().toString().contains("embed_tokens"), f.body().toString());
+        Path cut = FolderState.copyTinyModel(base.resolve("models").resolve("truncated"));
+        Path weights = cut.resolve("model.safetensors");
+        try (var ch = java.nio.channels.FileChannel.open(weights, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(Files.size(weights) - 4096);
+        }
+        f = refusedJobOn(cut, "{\"model\": \"truncated\", \"iters\": 0}");
+        assertTrue(f.body().toString().contains("model.safetensors"), f.body().toString());
+    }
+
+    private void editConfig(Path dir, String field, Object value) throws Exception {
+        Path config = dir.resolve("config.json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> c = json.readValue(Files.readAllBytes(config), Map.class);
+        c.put(field, value);
+        Files.write(config, json.writeValueAsBytes(c));
+    }
+
+    @Test
     void class6ModelFoldersLinkingOutsideTheModelsRootAreRefused() throws Exception {
         Path secret = Files.writeString(base.resolve("secret.txt"), "{{ 'top secret' }}");
         Path linked = FolderState.copyTinyModel(base.resolve("models").resolve("linked"));
