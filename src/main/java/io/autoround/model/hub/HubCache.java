@@ -138,14 +138,22 @@ public final class HubCache {
             if (Files.isSymbolicLink(pointer) && Files.readSymbolicLink(pointer).equals(target)) {
                 return pointer;
             }
-            Path tmp = pointer.resolveSibling("." + pointer.getFileName() + ".link.tmp");
-            Files.deleteIfExists(tmp);
+            // a temp name of this call's own: concurrent snapshots of one repo link the same files at the same time
+            Path tmp = pointer.resolveSibling("." + pointer.getFileName() + ".link-" + ProcessHandle.current().pid() + "-"
+                    + Thread.currentThread().threadId() + "-" + System.nanoTime() + ".tmp");
             try {
                 Files.createSymbolicLink(tmp, target);
             } catch (UnsupportedOperationException | FileSystemException noSymlinks) {
                 Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
-            moveIntoPlace(tmp, pointer);
+            try {
+                moveIntoPlace(tmp, pointer);
+            } catch (IOException raced) {
+                Files.deleteIfExists(tmp);
+                if (!isPresent(pointer)) {
+                    throw raced;
+                }
+            }
             return pointer;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot link " + pointer + " to " + blob, e);
