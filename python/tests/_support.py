@@ -1,6 +1,7 @@
 """Helpers for the facade tests: the demo model, temporary folders and a safetensors header reader."""
 
 import json
+import hashlib
 import os
 import shutil
 import struct
@@ -53,3 +54,14 @@ class TempDirTestCase(unittest.TestCase):
 
     def out(self, name):
         return os.path.join(self.tmp, name)
+
+
+def folder_hashes(folder):
+    """Relative path -> sha256 of every file under folder."""
+    out = {}
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
+    return out

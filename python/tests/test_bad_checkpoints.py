@@ -4,9 +4,8 @@ written, and leave the model folder unchanged."""
 
 import json
 import os
-import struct
 
-from _support import read_header
+from _support import folder_hashes, read_header
 from test_bad_options import BadOptionValuesTest
 
 
@@ -20,14 +19,14 @@ class BadCheckpointTest(BadOptionValuesTest):
         config.update(changes)
         with open(path, "w", encoding="utf-8") as f:
             json.dump(config, f)
-        self.before = __import__("test_bad_options").folder_hashes(self.model)
+        self.before = folder_hashes(self.model)
 
     def relink_outside(self, name):
         """Moves a file of the model next to the model folder and leaves a symbolic link in its place."""
         outside = os.path.join(self.tmp, "outside-" + name)
         os.replace(os.path.join(self.model, name), outside)
         os.symlink(outside, os.path.join(self.model, name))
-        self.before = __import__("test_bad_options").folder_hashes(self.model)
+        self.before = folder_hashes(self.model)
         return outside
 
     def assert_refused_keeping(self, outside, *fragments, **kwargs):
@@ -55,7 +54,7 @@ class BadCheckpointTest(BadOptionValuesTest):
         path = os.path.join(self.model, "model.safetensors")
         with open(path, "rb+") as f:
             f.truncate(os.path.getsize(path) - 1000)
-        self.before = __import__("test_bad_options").folder_hashes(self.model)
+        self.before = folder_hashes(self.model)
         self.refused("model.safetensors", run=True)
 
     # class 6: every path read from a file or the folder stays inside the model folder
@@ -75,18 +74,18 @@ class BadCheckpointTest(BadOptionValuesTest):
         os.replace(weights, evil)
         with open(weights + ".index.json", "w", encoding="utf-8") as f:
             json.dump({"metadata": {}, "weight_map": {n: "../evil.safetensors" for n in names}}, f)
-        self.before = __import__("test_bad_options").folder_hashes(self.model)
+        self.before = folder_hashes(self.model)
         self.assert_refused_keeping(evil, "evil.safetensors")
 
     # class 7: a missing file is reported as such, naming it
 
     def test_missing_weights(self):
         os.remove(os.path.join(self.model, "model.safetensors"))
-        self.before = __import__("test_bad_options").folder_hashes(self.model)
+        self.before = folder_hashes(self.model)
         with self.assertRaises((FileNotFoundError, ValueError)) as cm:
             AutoRoundRun(self.model, os.path.join(self.tmp, "out"))
         self.assertIn("safetensors", str(cm.exception))
-        self.assertEqual(self.before, __import__("test_bad_options").folder_hashes(self.model))
+        self.assertEqual(self.before, folder_hashes(self.model))
 
 
 def AutoRoundRun(model, out, **kwargs):

@@ -1,23 +1,14 @@
 """Bad option values through the facade (issue 11, classes 2-4): each raises a plain ValueError naming the option
 and the value, before anything is written, and leaves the model folder unchanged."""
 
-import hashlib
 import os
 import shutil
 import unittest
 
 from auto_round import AutoRound
-from _support import DEMO, TempDirTestCase
+from _support import DEMO, TempDirTestCase, folder_hashes
 
 
-def folder_hashes(folder):
-    out = {}
-    for root, _, files in os.walk(folder):
-        for name in files:
-            path = os.path.join(root, name)
-            with open(path, "rb") as f:
-                out[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
-    return out
 
 
 class BadOptionValuesTest(TempDirTestCase):

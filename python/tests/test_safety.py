@@ -1,25 +1,16 @@
 """Output folders through the facade: paths resolve against os.getcwd(), and nothing but a checkpoint
 auto-round wrote is ever replaced (never the model, the working directory, or a folder with the user's files)."""
 
-import hashlib
 import os
 import shutil
 
 from auto_round import AutoRound
-from _support import DEMO, TempDirTestCase
+from _support import DEMO, TempDirTestCase, folder_hashes
 
 RTN = dict(scheme="W4A16", group_size=32, iters=0, disable_opt_rtn=True)  # model-free: writes output_dir itself
 
 
-def snapshot(folder):
-    """Relative path -> sha256 of every file under folder."""
-    out = {}
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            path = os.path.join(root, name)
-            with open(path, "rb") as f:
-                out[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
-    return out
+snapshot = folder_hashes
 
 
 def temp_leftovers(folder):
