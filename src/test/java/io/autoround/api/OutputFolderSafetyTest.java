@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.autoround.export.CheckpointMarker;
 import io.autoround.testutil.FolderSnapshot;
 import io.autoround.testutil.SharedData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -42,19 +40,13 @@ class OutputFolderSafetyTest {
 
     /** A model-free RTN run (the checkpoint goes to output_dir itself) with {@code change} applied. */
     private QuantizeOptions options(Path out, Consumer<QuantizeOptions> change) {
-        QuantizeOptions o = new QuantizeOptions();
-        o.model = model.toString();
-        o.scheme = "W4A16";
-        o.groupSize = 32;
-        o.iters = 0;
-        o.disableOptRtn = true;
-        o.outputDir = out.toString();
+        QuantizeOptions o = io.autoround.testutil.RtnRuns.pureW4g32(model, out);
         change.accept(o);
         return o;
     }
 
     private QuantizationReport run(QuantizeOptions o) {
-        return new AutoRound(o, new PrintStream(new ByteArrayOutputStream())).quantizeAndSave();
+        return io.autoround.testutil.RtnRuns.quiet(o);
     }
 
     private String refused(Path out, Consumer<QuantizeOptions> change, String... parts) {

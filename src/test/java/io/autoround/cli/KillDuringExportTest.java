@@ -81,14 +81,7 @@ class KillDuringExportTest {
     }
 
     private void nextExportCleansUp(Path out) {
-        QuantizeOptions o = new QuantizeOptions();
-        o.model = model.toString();
-        o.scheme = "W4A16";
-        o.groupSize = 32;
-        o.iters = 0;
-        o.disableOptRtn = true;
-        o.outputDir = out.resolve("next").toString();
-        new AutoRound(o, new PrintStream(new ByteArrayOutputStream())).quantizeAndSave();
+        io.autoround.testutil.RtnRuns.quiet(io.autoround.testutil.RtnRuns.pureW4g32(model, out.resolve("next")));
         assertEquals(Optional.empty(), tempFolder(out), "the next export into the same parent removed the stale temp folder");
     }
 

@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ai.djl.Device;
-import io.autoround.api.AutoRound;
 import io.autoround.api.QuantizeOptions;
 import io.autoround.export.gguf.GgufReader;
 import io.autoround.export.gguf.GgufTensorInfo;
@@ -25,9 +24,7 @@ import io.autoround.model.files.FileAccessException;
 import io.autoround.model.safetensors.DType;
 import io.autoround.model.safetensors.TensorData;
 import io.autoround.testutil.SharedData;
-import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -98,16 +95,10 @@ class CheckpointBadInputTest {
     /** The Java API RTN export fails with an IllegalArgumentException naming every fragment. */
     private String apiFails(Path modelDir, String... fragments) throws Exception {
         snapshot();
-        QuantizeOptions o = new QuantizeOptions();
-        o.model = modelDir.toString();
-        o.scheme = "W4A16";
-        o.groupSize = 32;
-        o.iters = 0;
-        o.disableOptRtn = true;
+        QuantizeOptions o = io.autoround.testutil.RtnRuns.pureW4g32(modelDir, out.resolve("q"));
         o.formats = List.of("auto_gptq");
-        o.outputDir = out.resolve("q").toString();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new AutoRound(o, new PrintStream(new ByteArrayOutputStream())).quantizeAndSave());
+                () -> io.autoround.testutil.RtnRuns.quiet(o));
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), "'" + f + "' in: " + e.getMessage());
         }
