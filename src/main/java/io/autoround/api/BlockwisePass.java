@@ -65,7 +65,9 @@ final class BlockwisePass {
         if (plan.algorithm() == Algorithm.SIGN_ROUND) {
             log.println("tuning on " + model.manager().getDevice() + " in " + precision.reason());
         }
-        try (NDManager manager = cache; BlockRunner runner = new BlockRunner(model, manager, seq)) {
+        // the writer thread is stopped before the cache and the runner are released, and before the caller's sinks close
+        try (NDManager manager = cache; BlockRunner runner = new BlockRunner(model, manager, seq);
+                PipelinedSink writer = new PipelinedSink(sink)) {
             // block inputs and outputs are cached in the compute dtype, as the reference caches them in its AMP dtype
             NDArray xFp = embed(manager, seq, precision.dtype());
             NDArray xQ = null;
@@ -100,24 +102,31 @@ final class BlockwisePass {
                 double finalLoss = Double.NaN;
                 Map<String, TuningParams> tuning = new HashMap<>();
                 Map<String, Float> actMaxScales = new HashMap<>();
+                Map<String, QuantResult> finishedOnDevice = new HashMap<>();
                 if (plan.algorithm() == Algorithm.SIGN_ROUND && !names.isEmpty()) {
                     final int blockIndex = b;
-                    BlockTuningResult r = new SignRoundBlockTuner(signRoundSettings(plan.options())).tune(runner.tunable(blocks, names),
+                    SignRoundBlockTuner tuner = new SignRoundBlockTuner(signRoundSettings(plan.options()))
+                            .withDeviceFinalization(plan.precision(), QuantOptions.rtn(plan.precision()).scaleDtype());
+                    BlockTuningResult r = tuner.tune(runner.tunable(blocks, names),
                             schemes, activations.actMax(names, schemes), inputs, yFp, mask,
                             it -> listener.iteration(blockIndex, it, o.itersOrDefault()));
                     rtnLoss = r.rtnLoss();
                     finalLoss = r.tunedLoss();
                     for (TunedLinear t : r.layers().values()) {
-                        tuning.put(t.name(), new TuningParams(t.offsets(), t.minScale(), t.maxScale()));
+                        if (t.finalized() != null) {
+                            finishedOnDevice.put(t.name(), t.finalized());
+                        } else {
+                            tuning.put(t.name(), new TuningParams(t.offsets(), t.minScale(), t.maxScale()));
+                        }
                         actMaxScales.put(t.name(), t.actMaxScale());
                     }
                 }
                 TuningProfile.start(model.manager());
-                Map<String, QuantResult> results = finalize(blocks, names, importance, tuning);
+                Map<String, QuantResult> results = finalize(blocks, names, importance, tuning, finishedOnDevice);
                 TuningProfile.mark("final quantization", model.manager());
-                results.values().forEach(r -> sink.accept(r.weight()));
-                TuningProfile.mark("pack+write", model.manager());
-                activations.scales(names, schemes).forEach(sink::acceptRaw);
+                // packed and written while the next block tunes
+                writer.submit(results.values().stream().map(QuantResult::weight).toList(), activations.scales(names, schemes));
+                TuningProfile.mark("wait for the previous block's writes", model.manager());
                 NDArray nextQ = null;
                 if (o.enableQuantedInput && (xQ != null || !names.isEmpty())) {
                     installActivationQdq(blocks, schemes, actMaxScales);
@@ -148,6 +157,7 @@ final class BlockwisePass {
                 reports.add(report);
                 listener.blockDone(report, model.numBlocks());
             }
+            writer.flush();
         }
         return reports;
     }
@@ -269,16 +279,26 @@ final class BlockwisePass {
         return sums;
     }
 
-    /** Scalar final quantization of the block's layers; their fake-quantized weights replace the originals. */
+    /**
+     * Final quantization of the block's layers (scalar, except those the tuner already finished on its device); their
+     * fake-quantized weights replace the originals. Returns the results in the order of {@code names}.
+     */
     private Map<String, QuantResult> finalize(List<DecoderBlock> blocks, List<String> names, Map<String, float[]> importance,
-            Map<String, TuningParams> tuning) {
+            Map<String, TuningParams> tuning, Map<String, QuantResult> finishedOnDevice) {
         Map<String, int[]> shapes = new HashMap<>();
         for (String n : names) {
             LinearLayer l = BlockRunner.blockOf(blocks, n).linear(n);
             shapes.put(n, new int[] {l.spec().outFeatures(), l.spec().inFeatures()});
         }
-        Map<String, QuantResult> results = LayerQuantizer.quantize(LayerQuantizer.jobs(names, plan,
+        List<String> scalar = names.stream().filter(n -> !finishedOnDevice.containsKey(n)).toList();
+        Map<String, QuantResult> quantized = LayerQuantizer.quantize(LayerQuantizer.jobs(scalar, plan,
                 n -> BlockRunner.blockOf(blocks, n).linear(n).weightAsFloats(), n -> options(n, importance, tuning), shapes));
+        Map<String, QuantResult> results = new LinkedHashMap<>();
+        for (String n : names) {
+            QuantResult r = finishedOnDevice.containsKey(n) ? finishedOnDevice.get(n) : quantized.get(n);
+            LayerQuantizer.checkFinite(r);
+            results.put(n, r);
+        }
         for (Map.Entry<String, QuantResult> e : results.entrySet()) {
             LinearLayer l = BlockRunner.blockOf(blocks, e.getKey()).linear(e.getKey());
             int[] s = shapes.get(e.getKey());

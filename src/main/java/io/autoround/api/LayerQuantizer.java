@@ -50,7 +50,7 @@ final class LayerQuantizer {
     }
 
     /** A NaN or infinite scale would silently poison the checkpoint: refuse it, naming the layer. */
-    private static void checkFinite(QuantResult r) {
+    static void checkFinite(QuantResult r) {
         for (float s : r.weight().scales()) {
             if (!Float.isFinite(s)) {
                 throw new ArithmeticException(r.weight().name() + ": quantization produced a non-finite scale (" + s

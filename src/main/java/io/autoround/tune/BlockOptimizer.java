@@ -18,6 +18,14 @@ interface BlockOptimizer extends AutoCloseable {
     /** Factor applied to the loss before backward (the reference scales by 1000 for sign-SGD, not for AdamW). */
     float lossScale();
 
+    /**
+     * True when a step depends only on the gradients' signs (SignSGD without momentum), so gradients scaled by a
+     * positive factor need not be divided back first.
+     */
+    default boolean ignoresGradientScale() {
+        return false;
+    }
+
     /** One update of {@code p} from its gradient with learning rate {@code lr}; zeroes the gradient afterwards. */
     void step(NDArray p, double lr);
 

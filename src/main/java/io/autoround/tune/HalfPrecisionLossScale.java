@@ -47,11 +47,19 @@ final class HalfPrecisionLossScale {
      * and returns false, so the caller recomputes the iteration.
      */
     boolean accept(List<NDArray> parameters, double loss) {
+        return accept(parameters, loss, true);
+    }
+
+    /**
+     * As {@link #accept(List, double)}; {@code unscale} false leaves accepted gradients multiplied by the scale, for an
+     * optimizer that reads only their signs (one pass over every V saved per iteration).
+     */
+    boolean accept(List<NDArray> parameters, double loss, boolean unscale) {
         if (!enabled) {
             return true;
         }
         if (!Double.isNaN(loss)) {
-            for (NDArray p : parameters) {
+            for (NDArray p : unscale ? parameters : List.<NDArray>of()) {
                 p.getGradient().divi(scale); // back to the loss's own scale, so the optimizer's state stays consistent
             }
             return true;

@@ -76,20 +76,25 @@ final class LinearTuningParams implements AutoCloseable {
             throw new IllegalArgumentException(name + ": in_features " + cols + " is not divisible by group_size " + g
                     + "; MX/NVFP4 layers with partial blocks stay unquantised in the reference");
         }
-        NDArray w = weight.duplicate();
-        w.attach(manager);
+        // the grouped view shares the weight's storage unless padding needs a copy: nothing writes to the weight while
+        // it is tuned (the fake-quantized weights are passed to the forward as overrides), and a second copy of every
+        // weight of an 8B block would cost the GPU 0.75 GB
         if (g == 0) {
             this.groupWidth = rows * cols;
             this.paddedCols = cols;
-            this.grouped = w.reshape(1, (long) rows * cols);
+            this.grouped = weight.reshape(1, (long) rows * cols);
         } else {
             this.groupWidth = (g < 0 || cols < g) ? cols : g;
             int groups = (cols + groupWidth - 1) / groupWidth;
             this.paddedCols = groups * groupWidth;
-            NDArray padded = paddedCols == cols ? w
-                    : w.concat(manager.zeros(new Shape(rows, paddedCols - cols)), 1);
+            NDArray padded = paddedCols == cols ? weight
+                    : weight.concat(manager.zeros(new Shape(rows, paddedCols - cols)), 1);
             this.grouped = padded.reshape((long) rows * groups, groupWidth);
+            if (padded != weight) {
+                padded.close();
+            }
         }
+        this.grouped.attach(manager);
         this.wmin0 = grouped.min(new int[] {1}, true).minimum(0f);
         this.wmax0 = grouped.max(new int[] {1}, true).maximum(0f);
         this.v = manager.zeros(grouped.getShape());

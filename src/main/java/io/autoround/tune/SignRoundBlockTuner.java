@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.autoround.quant.NvFp4Quantizer;
+import io.autoround.quant.Precision;
 import io.autoround.quant.QuantScheme;
+import io.autoround.quant.ScaleDtype;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,12 +25,27 @@ import java.util.function.UnaryOperator;
  */
 public final class SignRoundBlockTuner {
     private final SignRoundSettings settings;
+    private final DeviceIntFinalization finalization;
 
     public SignRoundBlockTuner(SignRoundSettings settings) {
+        this(settings, null);
+    }
+
+    private SignRoundBlockTuner(SignRoundSettings settings, DeviceIntFinalization finalization) {
         if (settings.iters() <= 0) {
             throw new IllegalArgumentException("SignRound needs iters > 0, got " + settings.iters());
         }
         this.settings = settings;
+        this.finalization = finalization;
+    }
+
+    /**
+     * A tuner that also computes the final quantization of the layers it can on the tuning device (INT schemes, see
+     * {@link DeviceIntFinalization}), so the weights and V never travel to the host; the results are bit-identical to
+     * the scalar quantizer with the same precision and scale dtype.
+     */
+    public SignRoundBlockTuner withDeviceFinalization(Precision precision, ScaleDtype scaleDtype) {
+        return new SignRoundBlockTuner(settings, new DeviceIntFinalization(precision, scaleDtype));
     }
 
     /**
@@ -106,7 +123,7 @@ public final class SignRoundBlockTuner {
                 do {
                     loss = accumulateGradients(block, params, inputQdq, inputs, targets, mask, idx, micro,
                             halfScale.enabled() ? halfScale.factor() : optimizer.lossScale(), validPerSample);
-                } while (!halfScale.accept(tuned, loss));
+                } while (!halfScale.accept(tuned, loss, !optimizer.ignoresGradientScale()));
                 TuningProfile.mark("loss-scale check", manager);
                 boolean improved = loss < bestLoss;
                 if (improved) {
@@ -144,7 +161,8 @@ public final class SignRoundBlockTuner {
             double tunedLoss = evaluate(block, params, inputQdq, inputs, targets, mask, micro);
             TuningProfile.mark("evaluate", manager);
             TuningProfile.report(block.linearNames().get(0));
-            Map<String, TunedLinear> result = snapshot(params);
+            Map<String, TunedLinear> result = snapshot(params, finalization);
+            TuningProfile.mark("final quantization on the device", manager);
             params.forEach(LinearTuningParams::close);
             return new BlockTuningResult(result, rtnLoss, tunedLoss, bestIter);
         }
@@ -353,9 +371,14 @@ public final class SignRoundBlockTuner {
         return sum / batches;
     }
 
-    private static Map<String, TunedLinear> snapshot(List<LinearTuningParams> params) {
+    /** The tuned parameters for the host, or the final quantization where {@code finalization} covers a layer. */
+    private static Map<String, TunedLinear> snapshot(List<LinearTuningParams> params, DeviceIntFinalization finalization) {
         Map<String, TunedLinear> out = new LinkedHashMap<>();
         for (LinearTuningParams p : params) {
+            if (finalization != null && finalization.covers(p)) {
+                out.put(p.name, new TunedLinear(p.name, null, null, null, p.actMaxScaleValue(), finalization.finish(p)));
+                continue;
+            }
             out.put(p.name, new TunedLinear(p.name, p.offsetsRowMajor(),
                     p.minScale == null ? null : p.minScale.toFloatArray(),
                     p.maxScale == null ? null : p.maxScale.toFloatArray(), p.actMaxScaleValue()));

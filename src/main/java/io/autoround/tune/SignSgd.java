@@ -29,6 +29,11 @@ final class SignSgd implements BlockOptimizer {
     }
 
     @Override
+    public boolean ignoresGradientScale() {
+        return momentum == 0;
+    }
+
+    @Override
     public void step(NDArray p, double lr) {
         try (NDArray g = p.getGradient()) {
             NDArray direction = momentum == 0 ? g : updatedBuffer(p, g);
