@@ -35,6 +35,7 @@ final class LinearTuningParams implements AutoCloseable {
     final ActivationQuant actQuant;
     final float actGlobalScale; // static NVFP4 activations: 2688 / act_max, else NaN
     final NDArray actMaxScale;  // [1], learnable (dynamic MX activations with AR_ENABLE_ACT_MINMAX_TUNING), else null
+    boolean gradientStorageReady; // V has its own gradient tensor (see IntQdqGradients)
 
     LinearTuningParams(NDManager manager, String name, QuantScheme scheme, NDArray weight, boolean minmaxTuning) {
         this(manager, name, scheme, weight, minmaxTuning, Float.NaN);

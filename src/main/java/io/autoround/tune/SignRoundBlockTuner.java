@@ -2,6 +2,7 @@ package io.autoround.tune;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -260,55 +261,69 @@ public final class SignRoundBlockTuner {
     }
 
     /**
-     * Forward and backward of a half-precision block under {@code lossScale}; returns the fp32 masked MSE. DJL's dtype
-     * casts carry no gradient, so the two casts that autocast places in the graph are bridged by hand: the block runs
-     * on fp16 copies of the fake-quantized weights made leaves of their own, the loss gradient 2 m (y' - y) / N is
-     * computed in fp32 and fed to the fp16 output, and a second backward carries the leaves' gradients through the
-     * fp32 quant-dequant to V and the min/max scales.
+     * Forward and backward of a half-precision block under {@code lossScale}; returns the fp32 masked MSE, or NaN when
+     * the fp16 gradients overflowed. DJL's dtype casts carry no gradient, so the two casts that autocast places in the
+     * graph are bridged by hand: the block runs on fp16 copies of the fake-quantized weights made leaves of their own,
+     * the loss gradient 2 m (y' - y) / N is computed in fp32 and fed to the fp16 output, and the leaves' gradients go
+     * back to V and the min/max scales: through the written-out INT backward ({@link IntQdqGradients}), or for the
+     * other data types through a second autograd pass over the fp32 quant-dequant.
      */
     private static double halfPrecisionBackward(GradientCollector gc, TunableBlock block, List<LinearTuningParams> params,
             Map<String, UnaryOperator<NDArray>> inputQdq, NDArray x, NDArray y, NDArray m, float lossScale) {
         NDManager dev = x.getManager();
         TuningProfile.mark("batch select", dev);
-        Map<String, NDArray> qdq = qdqWeights(params);
-        TuningProfile.mark("qdq forward", dev);
+        Map<String, NDArray> qdq = new LinkedHashMap<>(); // the autograd quant-dequant of layers not written out
         Map<String, NDArray> leaves = new LinkedHashMap<>();
-        qdq.forEach((name, w) -> {
-            NDArray leaf = w.stopGradient().toType(x.getDataType(), false);
+        for (LinearTuningParams p : params) {
+            NDArray leaf;
+            if (IntQdqGradients.covers(p)) {
+                leaf = IntQdqGradients.halfWeight(p, x.getDataType());
+            } else {
+                NDArray w = p.qdqWeight();
+                qdq.put(p.name, w);
+                leaf = w.stopGradient().toType(x.getDataType(), false);
+            }
             leaf.setRequiresGradient(true);
-            leaves.put(name, leaf);
-        });
-        TuningProfile.mark("fp16 leaves", dev);
+            leaves.put(p.name, leaf);
+        }
+        TuningProfile.mark("qdq forward", dev);
         NDArray out = block.forward(x, leaves, inputQdq);
         TuningProfile.mark("block forward", dev);
         NDArray diff = out.stopGradient().toType(DataType.FLOAT32, false).sub(y.toType(DataType.FLOAT32, false)).mul(m);
-        double loss = diff.square().mean().getFloat();
+        NDArray lossArray = diff.square().mean();
         float factor = 2f * lossScale / out.getShape().size();
         NDArray outGrad = diff.mul(m).mul(factor).toType(out.getDataType(), false);
         TuningProfile.mark("loss", dev);
         gc.backward(out.mul(outGrad).sum());
         TuningProfile.mark("block backward", dev);
+        // sum(w' * g) over the autograd layers and the per-group sums of the written-out ones are finite exactly when
+        // every fp16 weight gradient is (0 * inf and inf - inf are NaN): one scalar tells the loss scale about overflow
         NDArray chain = null;
-        for (Map.Entry<String, NDArray> e : qdq.entrySet()) {
-            NDArray leafGrad = leaves.get(e.getKey()).getGradient();
+        NDArray check = null;
+        for (LinearTuningParams p : params) {
+            NDArray leafGrad = leaves.get(p.name).getGradient();
             if (leafGrad == null) {
                 continue; // e.g. an expert no token was routed to
             }
-            NDArray g = leafGrad.toType(DataType.FLOAT32, false);
-            NDArray term = e.getValue().mul(g).sum();
-            chain = chain == null ? term : chain.add(term);
-        }
-        TuningProfile.mark("chain terms", dev);
-        if (chain != null) {
-            // sum(w' * g) is finite exactly when every fp16 weight gradient is (0 * inf and inf - inf are NaN): one
-            // scalar tells the loss scale about overflow, and an overflowed batch never reaches V's gradients
-            if (!Float.isFinite(chain.getFloat())) {
-                return Double.NaN;
+            NDArray term = IntQdqGradients.covers(p) ? IntQdqGradients.backward(p, leafGrad, gc).sum()
+                    : qdq.get(p.name).mul(leafGrad.toType(DataType.FLOAT32, false)).sum();
+            if (!IntQdqGradients.covers(p)) {
+                chain = chain == null ? term : chain.add(term);
             }
-            gc.backward(chain);
+            check = check == null ? term.stopGradient() : check.add(term.stopGradient());
         }
         TuningProfile.mark("qdq backward", dev);
-        return loss;
+        float[] lossAndCheck = NDArrays.stack(new ai.djl.ndarray.NDList(lossArray,
+                check == null ? lossArray.zerosLike() : check)).toFloatArray();
+        TuningProfile.mark("loss-scale check", dev);
+        if (!Float.isFinite(lossAndCheck[1])) {
+            return Double.NaN; // an overflowed batch never reaches the autograd layers' gradients; accept() clears the rest
+        }
+        if (chain != null) {
+            gc.backward(chain);
+        }
+        TuningProfile.mark("qdq backward (autograd layers)", dev);
+        return lossAndCheck[0];
     }
 
     /** {@code a} on the device of {@code target} (the same array when it is already there). */
