@@ -1,7 +1,7 @@
 package io.autoround.tune;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -34,6 +34,17 @@ final class IntQdqGradients {
 
     /** The fake-quantized weight [rows, cols] in {@code half}, with no autograd graph. */
     static NDArray halfWeight(LinearTuningParams p, DataType half) {
+        // the fp32 temporaries (five copies of the weight's size) are freed now, not when the micro-batch ends
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            out = halfWeightInScope(p, half);
+            NDScope.unregister(out);
+        }
+        NDScope.register(out); // the caller's scope (the micro-batch) frees it
+        return out;
+    }
+
+    private static NDArray halfWeightInScope(LinearTuningParams p, DataType half) {
         NDArray w = p.grouped;
         NDArray v = p.v.stopGradient();
         float maxq;
@@ -60,6 +71,17 @@ final class IntQdqGradients {
      */
     static NDArray backward(LinearTuningParams p, NDArray weightGrad, GradientCollector gc) {
         ensureGradientStorage(p, gc);
+        // the full-size temporaries of one layer are freed before the next layer's are made
+        NDArray groupSums;
+        try (NDScope scope = new NDScope()) {
+            groupSums = backwardInScope(p, weightGrad, gc);
+            NDScope.unregister(groupSums);
+        }
+        NDScope.register(groupSums); // the caller's scope (the micro-batch) frees it
+        return groupSums;
+    }
+
+    private static NDArray backwardInScope(LinearTuningParams p, NDArray weightGrad, GradientCollector gc) {
         NDArray g = padded(p, weightGrad);
         NDArray w = p.grouped;
         NDArray v = p.v.stopGradient();
@@ -72,8 +94,8 @@ final class IntQdqGradients {
             NDArray level = r.clip(-maxq, maxq - 1);
             NDArray pass = level.eq(r);
             NDArray gs = g.mul(s);
-            p.v.getGradient().addi(NDArrays.where(pass, gs, gs.zerosLike()));
-            NDArray ds = g.mul(level.sub(NDArrays.where(pass, u, u.zerosLike()))).sum(new int[] {1}, true);
+            p.v.getGradient().addi(gs.mul(pass)); // float times bool: the mask in the same kernel
+            NDArray ds = g.mul(level.sub(u.mul(pass))).sum(new int[] {1}, true);
             if (p.minScale != null || p.maxScale != null) {
                 gc.backward(scaleGraph.mul(ds).sum());
             }
@@ -88,10 +110,10 @@ final class IntQdqGradients {
         NDArray q = t.clip(0f, maxq);
         NDArray pass = q.eq(t);
         NDArray gs = g.mul(s);
-        NDArray zeros = gs.zerosLike();
-        p.v.getGradient().addi(NDArrays.where(pass, gs, zeros));
-        NDArray ds = g.mul(q.sub(zp).sub(NDArrays.where(pass, u, u.zerosLike()))).sum(new int[] {1}, true);
-        NDArray dzp = NDArrays.where(pass, zeros, gs).sum(new int[] {1}, true).neg();
+        NDArray vGrad = gs.mul(pass);
+        p.v.getGradient().addi(vGrad);
+        NDArray ds = g.mul(q.sub(zp).sub(u.mul(pass))).sum(new int[] {1}, true);
+        NDArray dzp = vGrad.sub(gs).sum(new int[] {1}, true); // -sum(G s (1 - M))
         if (p.minScale != null || p.maxScale != null) {
             gc.backward(graph[0].mul(ds).sum().add(graph[1].mul(dzp).sum()));
         }
