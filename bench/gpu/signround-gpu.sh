@@ -3,7 +3,8 @@
 #   run(command="bash bench/gpu/signround-gpu.sh tiny 8b-block 2>&1 | tee $OUT/bench.log", carry=[".gpu"])
 # Parts (any subset, in order): tiny (tiny-qwen3-12m W4A16/W2A16 tuned, held-out ppl), 8b-block (a 4-layer
 # Qwen3-8B-shaped random-weight model, W4A16 200 iters at 128 x 512 tokens: per-block seconds, peak GPU), ref-8b-block
-# (the reference on the same model), amp-off (tiny W4A16 with --disable_amp). Every step prints wall time, peak GPU
+# (the reference on the same model), amp-off (tiny W4A16 with --disable_amp), 0.6b / 1.7b (whole random-weight models of
+# Qwen3-0.6B's and Qwen3-1.7B's shapes, 28 layers, same protocol as 8b-block) and ref-0.6b / ref-1.7b (the reference). Every step prints wall time, peak GPU
 # memory and the CLI's own per-block lines; AR_EXTRA adds flags to every project run.
 set -u
 G="${G:-$PWD/.gpu}"; L=/tmp/logs; rm -rf "$L"; mkdir -p "$L"
@@ -28,10 +29,23 @@ tiny() {  # $1 scheme, rest: extra flags
     --text $M/heldout.txt --seqlen 256 --device gpu
   grep -h perplexity "$L/eval-$s$*.log"
 }
-make8b() {
-  [ -f $B8/config.json ] && return
-  SHAPE_JSON='{"hidden_size":4096,"num_hidden_layers":4,"intermediate_size":12288,"num_attention_heads":32,"num_key_value_heads":8}' \
-    step make8b 200 python3 "$G/ref/make_qwen3_shape_tf.py" $M $B8 0; tail -1 "$L/make8b.log"
+shaped() {  # $1 folder, $2 shape overrides (JSON) on make_qwen3_shape_tf.py's Qwen3-0.6B shape
+  [ -f "$1/config.json" ] && return
+  SHAPE_JSON="$2" step "make-$(basename "$1")" 300 python3 "$G/ref/make_qwen3_shape_tf.py" $M "$1" 0
+  tail -1 "$L/make-$(basename "$1").log" | cut -c1-120
+}
+make8b() { shaped $B8 '{"hidden_size":4096,"num_hidden_layers":4,"intermediate_size":12288,"num_attention_heads":32,"num_key_value_heads":8}'; }
+SHAPE_06B='{}'
+SHAPE_17B='{"hidden_size":2048,"intermediate_size":6144}'
+ours() {  # $1 step name, $2 model folder: W4A16, 200 iters, 128 x 512 tokens, batch 8
+  step "$1" 590 $AR --model "$2" --scheme W4A16 --iters 200 --nsamples 128 --seqlen 512 --batch_size 8 \
+    --dataset "$TEXT" --format auto_round --output_dir "/tmp/q/$1" --overwrite ${AR_EXTRA:-}
+  blocks "$1" | tail -4
+}
+reference() {  # $1 step name, $2 model folder: the reference, same protocol
+  . "$G/ref/setup_ref.sh"
+  step "$1" 590 python3 "$G/ref/ref_quant.py" "$2" "$TEXT" "/tmp/q/$1" --scheme W4A16 --iters 200 --nsamples 128 --seqlen 512
+  tr '\r' '\n' < "$L/$1.log" | grep -iE "quantizing|time|peak|memory" | tail -6
 }
 for part in "$@"; do
   case "$part" in
@@ -44,5 +58,9 @@ for part in "$@"; do
     ref-8b-block) make8b; . "$G/ref/setup_ref.sh"
       step ref8b 300 python3 "$G/ref/ref_quant.py" $B8 "$TEXT" /tmp/q/ref8b --scheme W4A16 --iters 200 --nsamples 128 --seqlen 512
       tr '\r' '\n' < "$L/ref8b.log" | grep -iE "quantizing|loss|time|peak|memory" | tail -12 ;;
+    0.6b) shaped /tmp/data/qwen3-0.6b "$SHAPE_06B"; ours q06b /tmp/data/qwen3-0.6b ;;
+    1.7b) shaped /tmp/data/qwen3-1.7b "$SHAPE_17B"; ours q17b /tmp/data/qwen3-1.7b ;;
+    ref-0.6b) shaped /tmp/data/qwen3-0.6b "$SHAPE_06B"; reference ref06b /tmp/data/qwen3-0.6b ;;
+    ref-1.7b) shaped /tmp/data/qwen3-1.7b "$SHAPE_17B"; reference ref17b /tmp/data/qwen3-1.7b ;;
   esac
 done
