@@ -109,7 +109,12 @@ final class BlockwisePass {
                             .withDeviceFinalization(plan.precision(), QuantOptions.rtn(plan.precision()).scaleDtype());
                     BlockTuningResult r = tuner.tune(runner.tunable(blocks, names),
                             schemes, activations.actMax(names, schemes), inputs, yFp, mask,
-                            it -> listener.iteration(blockIndex, it, o.itersOrDefault()));
+                            it -> {
+                                listener.iteration(blockIndex, it, o.itersOrDefault());
+                                if (listener.cancelled()) { // between iterations: no native call is running
+                                    throw new CancellationException("quantization cancelled");
+                                }
+                            });
                     rtnLoss = r.rtnLoss();
                     finalLoss = r.tunedLoss();
                     for (TunedLinear t : r.layers().values()) {

@@ -50,6 +50,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         for (String name : names) {
+            SignalCancellation.checkpoint(); // Ctrl-C stops between two backends' measurements
             long before = InferenceBench.residentBytes();
             try (QuantizedModel q = QuantizedModel.load(dir, Device.cpu(), name)) {
                 checkPositions(q.model());

@@ -44,7 +44,6 @@ final class DemoRun {
     }
 
     private static Perplexity.Progress bar(String label) {
-        ProgressBar b = new ProgressBar(System.err, label);
-        return (done, total) -> b.update(done, total, null);
+        return new ProgressBar(System.err, label).interruptible();
     }
 }

@@ -54,11 +54,11 @@ final class EvalCommand implements Callable<Integer> {
             TextTokenizer tok = q.tokenizer();
             ProgressBar bar = new ProgressBar(System.err, "eval");
             Perplexity.Result r = Perplexity.evaluate(q.model(), tok, content, Perplexity.Options.of(seqlen)
-                    .withBatchSize(batchSize).withKeepTail(keepTail).withProgress((d, t) -> bar.update(d, t, null)));
+                    .withBatchSize(batchSize).withKeepTail(keepTail).withProgress(bar.interruptible()));
             System.out.printf("model %s%s%ntext %s%nperplexity %.4f (mean NLL %.5f over %d tokens in %d windows of %d)%n",
                     ModelArgument.describe(model), q.isGguf() ? " (GGUF, " + GgufModelLoader.BACKEND_DESCRIPTION + ")" : "",
                     textFile, r.perplexity(), r.meanNll(), r.scoredTokens(), r.windows(), seqlen);
         }
-        return 0;
+        return Main.interruptedAfterWriting();
     }
 }

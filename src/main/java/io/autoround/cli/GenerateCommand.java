@@ -54,6 +54,7 @@ final class GenerateCommand implements Callable<Integer> {
             System.out.print(prompt);
             System.out.flush();
             m.generate(prompt, options, piece -> {
+                SignalCancellation.checkpoint(); // Ctrl-C ends the generation between two tokens
                 System.out.print(piece);
                 System.out.flush();
             });

@@ -44,7 +44,7 @@ public final class Main implements Callable<Integer> {
         }
         if (flags.model == null) {
             DemoRun.run(options, spec.commandLine().getParseResult().hasMatchedOption("--output_dir"));
-            return 0;
+            return interruptedAfterWriting();
         }
         AutoRound autoRound = new AutoRound(options, System.err).withListener(new TerminalProgress(System.err));
         if (flags.eval) {
@@ -56,15 +56,24 @@ public final class Main implements Callable<Integer> {
             }
         }
         QuantizationReport report = autoRound.quantizeAndSave();
-        if (flags.eval) {
+        if (flags.eval && !SignalCancellation.requested()) {
             Path text = flags.evalText != null ? Path.of(flags.evalText) : DemoAssets.evalText();
             ProgressBar bar = new ProgressBar(System.err, "eval");
             Perplexity.Result r = AutoRound.perplexity(report.outputs().get(report.outputs().size() - 1), text,
-                    flags.evalSeqlen, (d, t) -> bar.update(d, t, null));
+                    flags.evalSeqlen, bar.interruptible());
             System.out.printf("perplexity of %s on %s: %.4f%n", report.outputs().get(report.outputs().size() - 1), text,
                     r.perplexity());
         }
-        return 0;
+        return interruptedAfterWriting();
+    }
+
+    /** 0, or the signal's exit code when a signal came after the last safe point (the output is complete and kept). */
+    static int interruptedAfterWriting() {
+        if (!SignalCancellation.requested()) {
+            return 0;
+        }
+        System.err.println("auto-round: " + SignalCancellation.message(true));
+        return SignalCancellation.exitCode();
     }
 
     /** --eval_text and --eval_seqlen only act with --eval; the text is read now so that a bad file fails first. */
@@ -83,6 +92,11 @@ public final class Main implements Callable<Integer> {
 
     /** Exit code 2 for bad input with a one-line message; the stack trace only with AR_DEBUG set. */
     static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        if (e instanceof java.util.concurrent.CancellationException && SignalCancellation.requested()) {
+            cmd.getErr().println("auto-round: " + SignalCancellation.message(false));
+            cmd.getErr().flush();
+            return SignalCancellation.exitCode();
+        }
         cmd.getErr().println("auto-round: " + ExitCodes.message(e));
         if (System.getenv("AR_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());
@@ -111,6 +125,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        SignalCancellation.install();
         System.exit(run(commandLine(), args));
     }
 }

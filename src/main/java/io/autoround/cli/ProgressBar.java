@@ -34,6 +34,14 @@ public final class ProgressBar {
         out.flush();
     }
 
+    /** Perplexity progress on this bar that also stops the evaluation when a SIGINT/SIGTERM arrived. */
+    io.autoround.eval.Perplexity.Progress interruptible() {
+        return (done, total) -> {
+            SignalCancellation.checkpoint();
+            update(done, total, null);
+        };
+    }
+
     static String format(double seconds) {
         Duration d = Duration.ofMillis((long) (seconds * 1000));
         return d.toHours() > 0 ? String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart())
