@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * SIGKILLs a real service process (a separate JVM) while a job is exporting: the served model stays byte-identical,
  * nothing appears as the job's output, and the restarted service marks the job failed and removes its partial
- * output and temporary folders.
+ * output and temporary folders. And stops one politely (SIGTERM) during running jobs, ten times: the service stops the
+ * job at its next safe point without a JVM crash, and after a restart every such job is the interrupted one.
  */
 class ServiceKillTest extends ServiceTestBase {
     private static final Argument<Map<String, Object>> MAP = Argument.mapOf(String.class, Object.class);
@@ -52,7 +53,9 @@ class ServiceKillTest extends ServiceTestBase {
         getProperties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-Dmicronaut.server.port=" + port, "-Dmicronaut.server.host=127.0.0.1", "-Xmx1g", "-cp",
                 System.getProperty("java.class.path"), Application.class.getName()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(base.resolve("child.log").toFile()).start();
+        // in its own folder, where a JVM crash would leave its hs_err_pid*.log
+        return new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("child.log").toFile())).start();
     }
 
     private static int freePort() throws IOException {
@@ -61,16 +64,71 @@ class ServiceKillTest extends ServiceTestBase {
         }
     }
 
-    @Test
-    @SuppressWarnings("unchecked")
-    void killedWhileExportingThenRestarted() throws Exception {
+    private void copyModel() throws IOException {
         Path shared = Path.of(System.getProperty("autoround.shared.dir", "../../shared")).resolve("data/models/stories260k-hf");
         Files.createDirectories(model());
         try (Stream<Path> s = Files.list(shared)) {
             for (Path f : s.toList()) {
-                Files.copy(f, model().resolve(f.getFileName().toString()));
+                Files.copy(f, model().resolve(f.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void stoppedWithSigtermDuringJobsThenRestarted() throws Exception {
+        copyModel();
+        Map<String, String> before = hashes(model());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int port = freePort();
+            Process child = startChild(port);
+            try (HttpClient client = HttpClient.create(new URL("http://127.0.0.1:" + port))) {
+                BlockingHttpClient http = client.toBlocking();
+                awaitHealth(http, child);
+                String id = submit(http, "{\"model\": \"stories\", \"iters\": 200, \"nsamples\": 16, \"seqlen\": 64,"
+                        + " \"dataset\": \"embedded\", \"group_size\": 32}");
+                ids.add(id);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+                while (tempFolder(outputRoot().resolve(id)).isEmpty() && child.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(2);
+                }
+                Thread.sleep(100L * i); // from the start of the export through several blocks' tuning
+                child.destroy(); // SIGTERM
+                assertTrue(child.waitFor(90, TimeUnit.SECONDS), "service " + i + " stopped after SIGTERM");
+            } finally {
+                child.destroyForcibly();
+            }
+            String log = Files.readString(base.resolve("child.log"));
+            assertFalse(log.contains("A fatal error has been detected") || log.contains("SIGSEGV"), "JVM crash:\n" + log);
+        }
+        try (Stream<Path> s = Files.list(base)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hs_err")).toList());
+        }
+        assertEquals(before, hashes(model()), "model unchanged");
+        Map<String, Object> props = new HashMap<>(getProperties());
+        props.put("micronaut.server.port", -1);
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props, "test");
+                HttpClient client = HttpClient.create(server.getURL())) {
+            int interrupted = 0;
+            for (String id : ids) {
+                Map<String, Object> job = client.toBlocking().retrieve(HttpRequest.GET("/v1/jobs/" + id), MAP);
+                if ("SUCCEEDED".equals(job.get("state"))) {
+                    continue; // the stop came after the job's last step: its output is complete
+                }
+                interrupted++;
+                assertEquals("FAILED", job.get("state"), id);
+                assertEquals("the service stopped while this job was running", job.get("error"));
+                assertFalse(Files.exists(outputRoot().resolve(id)), "interrupted job's output removed");
+            }
+            assertTrue(interrupted >= 8, "the stops reached running jobs: " + interrupted + " of 10");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void killedWhileExportingThenRestarted() throws Exception {
+        copyModel();
         Map<String, String> before = hashes(model());
         int port = freePort();
         Process child = startChild(port);

@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 @Context
 public class JobRunner implements AutoCloseable {
-    static final String STOPPED_REASON = "the service was stopped while this job was running";
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     private final JobStore store;
     private final JobEvents events;
@@ -118,7 +117,7 @@ public class JobRunner implements AutoCloseable {
             }
         } catch (CancellationException e) {
             FileTrees.deleteJobOutput(store.outputRoot(), job.id());
-            end(job, stopping ? JobState.FAILED : JobState.CANCELLED, stopping ? STOPPED_REASON : "cancelled while running");
+            end(job, stopping ? JobState.FAILED : JobState.CANCELLED, stopping ? JobStore.INTERRUPTED_REASON : "cancelled while running");
         } catch (IOException | RuntimeException | Error e) {
             LOG.warn("job {} failed", job.id(), e);
             FileTrees.deleteJobOutput(store.outputRoot(), job.id());

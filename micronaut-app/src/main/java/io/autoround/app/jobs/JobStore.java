@@ -23,7 +23,8 @@ import java.util.UUID;
  */
 @Singleton
 public class JobStore implements AutoCloseable {
-    static final String CRASH_REASON = "the service stopped while this job was running";
+    /** A job the service stopped (shut down politely, or killed and found RUNNING at the restart): one state, one text. */
+    static final String INTERRUPTED_REASON = "the service stopped while this job was running";
     private final Map<String, Job> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
     private final JobJournal journal;
     private final Path outputRoot;
@@ -39,7 +40,7 @@ public class JobStore implements AutoCloseable {
         for (JobView v : journal.load().values()) {
             Job job = new Job(v);
             if (v.state() == JobState.RUNNING) {
-                job.finish(JobState.FAILED, CRASH_REASON);
+                job.finish(JobState.FAILED, INTERRUPTED_REASON);
                 // the export's temporary folders lie beside the job folder (.<id>.tmp-<pid>-<n>), not inside it
                 StaleExportFolders.clean(outputRoot, job.id());
                 FileTrees.deleteQuietly(jobDir(job.id()));
