@@ -22,6 +22,7 @@ JPath = jtype("java.nio.file.Path")
 ArrayList = jtype("java.util.ArrayList")
 LinkedHashMap = jtype("java.util.LinkedHashMap")
 System = jtype("java.lang.System")
+SignalCancellation = jtype("io.autoround.api.SignalCancellation")
 
 # Java exception class -> Python exception class; the first match along the Java class hierarchy wins.
 _EXCEPTIONS = (
@@ -57,13 +58,27 @@ def translate(exc):
     return RuntimeError("%s: %s" % (names[0].rsplit(".", 1)[-1], message))
 
 
+def _raise_if_signalled():
+    """A SIGINT taken over by auto-round-python becomes KeyboardInterrupt, a SIGTERM SystemExit(143), as in CPython."""
+    signal = SignalCancellation.signal()
+    if signal is None:
+        return
+    SignalCancellation.clear()  # handled: an interactive prompt goes on
+    if signal == "TERM":
+        raise SystemExit(143)
+    raise KeyboardInterrupt()
+
+
 def call(fn, *args):
     """Calls a Java method; a Java exception is re-raised as the matching Python exception."""
+    _raise_if_signalled()
     try:
         return fn(*args)
     except polyglot.ForeignException as e:
         if not hasattr(e, "getClass"):
             raise
+        if "java.util.concurrent.CancellationException" in list(_java_classes(e)):
+            _raise_if_signalled()  # the Java work stopped for a signal
         raised = translate(e)
     raise raised from None
 

@@ -74,7 +74,7 @@ final class BlockwisePass {
             NDArray mask = lossMask(manager, n, seq);
             int group = Math.max(1, o.nblocks);
             for (int b = 0; b < model.numBlocks(); b += group) {
-                if (listener.cancelled()) {
+                if (stopRequested()) {
                     throw new CancellationException("quantization cancelled");
                 }
                 long start = System.nanoTime();
@@ -111,7 +111,7 @@ final class BlockwisePass {
                             schemes, activations.actMax(names, schemes), inputs, yFp, mask,
                             it -> {
                                 listener.iteration(blockIndex, it, o.itersOrDefault());
-                                if (listener.cancelled()) { // between iterations: no native call is running
+                                if (stopRequested()) { // between iterations: no native call is running
                                     throw new CancellationException("quantization cancelled");
                                 }
                             });
@@ -332,5 +332,10 @@ final class BlockwisePass {
                 : QuantOptions.rtn(plan.precision());
         TuningParams t = tuning.get(layer);
         return t == null ? base : base.withTuning(t);
+    }
+
+    /** The caller's cancel, or a SIGINT/SIGTERM taken over by the process's front door. */
+    private boolean stopRequested() {
+        return listener.cancelled() || SignalCancellation.requested();
     }
 }

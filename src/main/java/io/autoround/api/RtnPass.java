@@ -40,7 +40,7 @@ final class RtnPass {
                 : QuantOptions.rtn(plan.precision());
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(plan.modelDir())) {
             for (int b = includeBlocks ? 0 : arch.numBlocks(); b <= arch.numBlocks(); b++) {
-                if (listener.cancelled()) {
+                if (stopRequested()) {
                     throw new CancellationException("quantization cancelled");
                 }
                 long start = System.nanoTime();
@@ -72,5 +72,10 @@ final class RtnPass {
             }
         }
         return reports;
+    }
+
+    /** The caller's cancel, or a SIGINT/SIGTERM taken over by the process's front door. */
+    private boolean stopRequested() {
+        return listener.cancelled() || SignalCancellation.requested();
     }
 }

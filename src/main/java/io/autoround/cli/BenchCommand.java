@@ -1,5 +1,6 @@
 package io.autoround.cli;
 
+import io.autoround.api.SignalCancellation;
 import ai.djl.Device;
 import io.autoround.infer.BackendRegistry;
 import io.autoround.infer.InferenceBench;

@@ -1,5 +1,6 @@
 package io.autoround.cli;
 
+import io.autoround.api.SignalCancellation;
 import io.autoround.infer.GenerationOptions;
 import io.autoround.infer.QuantizedModel;
 import java.nio.file.Path;

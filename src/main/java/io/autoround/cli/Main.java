@@ -1,5 +1,6 @@
 package io.autoround.cli;
 
+import io.autoround.api.SignalCancellation;
 import io.autoround.Version;
 import io.autoround.api.AutoRound;
 import io.autoround.api.DemoAssets;

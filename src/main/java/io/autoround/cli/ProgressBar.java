@@ -1,5 +1,6 @@
 package io.autoround.cli;
 
+import io.autoround.api.SignalCancellation;
 import java.io.PrintStream;
 import java.time.Duration;
 

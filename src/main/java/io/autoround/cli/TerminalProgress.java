@@ -29,12 +29,6 @@ final class TerminalProgress implements ProgressListener {
         bar.update(it + 1, iters, null);
     }
 
-    /** A SIGINT/SIGTERM stops the run at the next iteration or block. */
-    @Override
-    public boolean cancelled() {
-        return SignalCancellation.requested();
-    }
-
     @Override
     public void blockDone(BlockReport r, int blocks) {
         double elapsed = (System.nanoTime() - start) / 1e9;

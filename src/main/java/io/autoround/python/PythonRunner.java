@@ -43,6 +43,10 @@ public final class PythonRunner {
                         return c
                     print(c, file=sys.stderr)
                     return 1
+                except KeyboardInterrupt:
+                    # as CPython: a traceback ending in KeyboardInterrupt, and the status of a process ended by SIGINT
+                    traceback.print_exc()
+                    return 130
                 except BaseException:
                     # Show the user's frames only, as CPython does for a script.
                     kind, value, tb = sys.exc_info()
@@ -124,6 +128,9 @@ public final class PythonRunner {
     }
 
     public static void main(String[] args) {
+        // Ctrl-C stops the Java work at its next safe point and reaches the script as KeyboardInterrupt (SIGTERM as
+        // SystemExit(143)), instead of the JVM exiting under a thread inside libtorch
+        io.autoround.api.SignalCancellation.install();
         System.exit(run(args));
     }
 }

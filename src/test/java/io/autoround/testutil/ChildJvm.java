@@ -15,6 +15,12 @@ public final class ChildJvm {
 
     /** Starts {@code mainClass args} in {@code workDir}; stdout and stderr go to {@code log}. */
     public static Process start(Path workDir, Path log, String mainClass, String... args) throws IOException {
+        return start(workDir, log, List.of(), mainClass, args);
+    }
+
+    /** As {@link #start(Path, Path, String, String...)} with extra JVM options (e.g. system properties). */
+    public static Process start(Path workDir, Path log, List<String> jvmOptions, String mainClass, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -24,6 +30,7 @@ public final class ChildJvm {
             }
         }
         cmd.add("-Xmx1g");
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);

@@ -1,4 +1,4 @@
-package io.autoround.cli;
+package io.autoround.api;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -9,20 +9,23 @@ import java.util.concurrent.atomic.AtomicReference;
 import sun.misc.Signal;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM for the command line. The JVM's default reaction is to exit at once, running its
+ * Ctrl-C (SIGINT) and SIGTERM for the front doors that own their process (the command line, the Python runner). The JVM's default reaction is to exit at once, running its
  * shutdown while the main thread may be inside libtorch (a backward pass, a matmul): that crashes in native code and
  * leaves an {@code hs_err_pid*.log}. Instead the first signal only asks the running work to stop at its next safe
  * point (between tuning iterations, blocks, evaluation windows); the work unwinds, removes its temporary output, and
  * the command exits 130 (SIGINT) or 143 (SIGTERM) with one line. A second signal exits at once through {@code _exit}
  * (no JVM shutdown, so no crash either; a temporary folder is then left for the next run to clean up).
  */
-final class SignalCancellation {
+public final class SignalCancellation {
     private static final AtomicReference<String> RECEIVED = new AtomicReference<>();
 
     private SignalCancellation() {}
 
-    /** Takes over SIGINT and SIGTERM for this process (only the real command line calls this, never in-process tests). */
-    static void install() {
+    /**
+     * Takes over SIGINT and SIGTERM for this process. Only a process's own entry point calls this (never a library
+     * user or an in-process test); until then {@link #requested()} stays false.
+     */
+    public static void install() {
         for (String name : new String[] {"INT", "TERM"}) {
             try {
                 Signal.handle(new Signal(name), SignalCancellation::onSignal);
@@ -45,20 +48,30 @@ final class SignalCancellation {
     }
 
     /** True once a signal asked the work to stop. */
-    static boolean requested() {
+    public static boolean requested() {
         return RECEIVED.get() != null;
     }
 
     /** Throws {@link CancellationException} when a signal asked the work to stop (for loops without a listener). */
-    static void checkpoint() {
+    public static void checkpoint() {
         if (requested()) {
             throw new CancellationException("interrupted by SIG" + RECEIVED.get());
         }
     }
 
     /** 128 + the signal number, as shells report a process ended by that signal: 130 for SIGINT, 143 for SIGTERM. */
-    static int exitCode() {
+    public static int exitCode() {
         return exitCode(RECEIVED.get());
+    }
+
+    /** The name of the signal that asked to stop ("INT", "TERM"), or null. */
+    public static String signal() {
+        return RECEIVED.get();
+    }
+
+    /** Forgets a handled signal (an interactive Python prompt goes on after its KeyboardInterrupt). */
+    public static void clear() {
+        RECEIVED.set(null);
     }
 
     private static int exitCode(String signal) {
@@ -66,7 +79,7 @@ final class SignalCancellation {
     }
 
     /** The one line a stopped command ends with. */
-    static String message(boolean outputWritten) {
+    public static String message(boolean outputWritten) {
         return "interrupted by SIG" + RECEIVED.get() + "; " + (outputWritten
                 ? "the output was already complete and is kept"
                 : "nothing written (temporary output removed, existing outputs untouched)");
