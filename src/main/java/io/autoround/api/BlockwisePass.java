@@ -62,8 +62,17 @@ final class BlockwisePass {
         NDManager cache = o.lowGpuMemUsage ? NDManager.newBaseManager(ai.djl.Device.cpu(), model.manager().getEngine().getEngineName())
                 : model.manager().newSubManager();
         TuningPrecision precision = precision();
+        ai.djl.Device device = model.manager().getDevice();
+        // which device each phase of the calibrated pass uses (issue 12: say it, do not make the user guess)
+        log.println("calibration forward passes on " + device + (o.lowGpuMemUsage && device.isGpu()
+                ? " (cached block inputs/outputs on the host: low_gpu_mem_usage)" : ""));
         if (plan.algorithm() == Algorithm.SIGN_ROUND) {
-            log.println("tuning on " + model.manager().getDevice() + " in " + precision.reason());
+            log.println("tuning on " + device + " in " + precision.reason());
+            log.println("final quantization of INT layers on " + device + ", other data types on the host; packing "
+                    + "and writing on the host, overlapped with the next block");
+        } else {
+            log.println((plan.algorithm() == Algorithm.OPT_RTN ? "scale search (optimized RTN)" : "round-to-nearest")
+                    + " on the host CPU");
         }
         // the writer thread is stopped before the cache and the runner are released, and before the caller's sinks close
         try (NDManager manager = cache; BlockRunner runner = new BlockRunner(model, manager, seq);
