@@ -309,9 +309,11 @@ final class BlockwisePass {
                 n -> BlockRunner.blockOf(blocks, n).linear(n).weightAsFloats(), n -> options(n, importance, tuning), shapes));
         Map<String, QuantResult> results = new LinkedHashMap<>();
         for (String n : names) {
-            QuantResult r = finishedOnDevice.containsKey(n) ? finishedOnDevice.get(n) : quantized.get(n);
-            LayerQuantizer.checkFinite(r);
-            results.put(n, r);
+            QuantResult device = finishedOnDevice.get(n);
+            if (device != null) {
+                LayerQuantizer.checkFinite(device); // LayerQuantizer checked the scalar ones
+            }
+            results.put(n, device != null ? device : quantized.get(n));
         }
         for (Map.Entry<String, QuantResult> e : results.entrySet()) {
             LinearLayer l = BlockRunner.blockOf(blocks, e.getKey()).linear(e.getKey());

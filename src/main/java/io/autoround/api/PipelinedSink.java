@@ -2,7 +2,6 @@ package io.autoround.api;
 
 import io.autoround.model.safetensors.TensorData;
 import io.autoround.quant.QuantizedWeight;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -33,8 +32,8 @@ final class PipelinedSink implements AutoCloseable {
      */
     void submit(List<QuantizedWeight> weights, List<TensorData> tensors) {
         awaitPrevious();
-        List<QuantizedWeight> w = new ArrayList<>(weights);
-        List<TensorData> t = new ArrayList<>(tensors);
+        List<QuantizedWeight> w = List.copyOf(weights);
+        List<TensorData> t = List.copyOf(tensors);
         inFlight = writer.submit(() -> {
             w.forEach(target::accept);
             t.forEach(target::acceptRaw);

@@ -1,7 +1,7 @@
 package io.autoround.cli;
 
-import io.autoround.api.SignalCancellation;
 import ai.djl.Device;
+import io.autoround.api.SignalCancellation;
 import io.autoround.infer.BackendRegistry;
 import io.autoround.infer.InferenceBench;
 import io.autoround.infer.NoBackendException;

@@ -1,14 +1,14 @@
 package io.autoround.cli;
 
-import io.autoround.api.SignalCancellation;
 import io.autoround.Version;
 import io.autoround.api.AutoRound;
 import io.autoround.api.DemoAssets;
 import io.autoround.api.QuantizationReport;
-import io.autoround.eval.Perplexity;
-import java.nio.file.Path;
 import io.autoround.api.QuantizeOptions;
 import io.autoround.api.Recipe;
+import io.autoround.api.SignalCancellation;
+import io.autoround.eval.Perplexity;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

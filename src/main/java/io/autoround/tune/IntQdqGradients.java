@@ -135,13 +135,9 @@ final class IntQdqGradients {
         return IntQuantDequant.symScale(p.wmin0, p.wmax0, p.minScale, p.maxScale, p.scheme.bits(), p.thresh, true);
     }
 
-    /** {scale, zero point} of an asym layer, differentiable in the clipping scales as in {@link IntQuantDequant#asym}. */
+    /** {scale, zero point} of an asym layer, differentiable in the clipping scales, as {@link IntQuantDequant#asym}'s. */
     private static NDArray[] asymScaleAndZero(LinearTuningParams p) {
-        int bits = p.scheme.bits();
-        NDArray wmin = p.minScale == null ? p.wmin0 : p.wmin0.mul(p.minScale);
-        NDArray wmax = p.maxScale == null ? p.wmax0 : p.wmax0.mul(p.maxScale);
-        NDArray scale = IntQuantDequant.asymScale(wmin, wmax, bits, p.thresh, true);
-        return new NDArray[] {scale, IntQuantDequant.roundSte(wmin.neg().div(scale))};
+        return IntQuantDequant.asymScaleAndZero(p.wmin0, p.wmax0, p.minScale, p.maxScale, p.scheme.bits(), p.thresh, true);
     }
 
     /** The grouped [groups, width] array as the layer's [rows, cols] (padding columns dropped). */

@@ -69,14 +69,25 @@ public final class IntQuantDequant {
         return scale.maximum(thresh);
     }
 
+    /**
+     * {scale, zero point} [groups, 1] of an asymmetric layer, differentiable in the clipping scales: the range is
+     * wmin0 * minScale .. wmax0 * maxScale, the zero point round(-wmin / scale) through a straight-through estimator.
+     */
+    static NDArray[] asymScaleAndZero(NDArray wmin0, NDArray wmax0, NDArray minScale, NDArray maxScale, int bits,
+            float thresh, boolean fp16Scale) {
+        NDArray wmin = minScale == null ? wmin0 : wmin0.mul(minScale);
+        NDArray wmax = maxScale == null ? wmax0 : wmax0.mul(maxScale);
+        NDArray scale = asymScale(wmin, wmax, bits, thresh, fp16Scale);
+        return new NDArray[] {scale, roundSte(wmin.neg().div(scale))};
+    }
+
     /** Asymmetric quant-dequant with clipping scales; returns scale * (q - zp). */
     public static NDArray asym(NDArray w, NDArray v, NDArray wmin0, NDArray wmax0, NDArray minScale, NDArray maxScale,
             int bits, float thresh, boolean fp16Scale) {
         float maxq = (1 << bits) - 1;
-        NDArray wmin = minScale == null ? wmin0 : wmin0.mul(minScale);
-        NDArray wmax = maxScale == null ? wmax0 : wmax0.mul(maxScale);
-        NDArray scale = asymScale(wmin, wmax, bits, thresh, fp16Scale);
-        NDArray zp = roundSte(wmin.neg().div(scale));
+        NDArray[] sz = asymScaleAndZero(wmin0, wmax0, minScale, maxScale, bits, thresh, fp16Scale);
+        NDArray scale = sz[0];
+        NDArray zp = sz[1];
         NDArray z = w.div(scale);
         if (v != null) {
             z = z.add(v);
