@@ -67,15 +67,15 @@ record FolderState(String modelHash, List<String> outputEntries) {
         return copy(src == null ? io.autoround.api.DemoAssets.model() : src, target);
     }
 
-    /** A model folder of ../shared/data/models, or null when this checkout has none. */
+    /** A model folder of the shared test data's data/models, or null when this checkout has none. */
     static Path sharedModel(String name) {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/data/models").resolve(name);
-            if (Files.isRegularFile(candidate.resolve("config.json"))) {
-                return candidate;
-            }
-        }
-        return null;
+        Path candidate = sharedDir().resolve("data/models").resolve(name);
+        return Files.isRegularFile(candidate.resolve("config.json")) ? candidate : null;
+    }
+
+    /** The shared test data: -Dautoround.shared.dir (set by the pom and bin/test), else ../shared of the project. */
+    static Path sharedDir() {
+        return Path.of(System.getProperty("autoround.shared.dir", "../../shared")).toAbsolutePath().normalize();
     }
 
     /** A writable copy of a model folder's files. */

@@ -46,8 +46,7 @@ class OutputSafetyApiTest extends ServiceTestBase {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try (Stream<Path> s = Files.list(Path.of(System.getProperty("autoround.shared.dir", "../../shared"))
-                .resolve("data/models/stories260k-hf"))) {
+        try (Stream<Path> s = Files.list(FolderState.sharedDir().resolve("data/models/stories260k-hf"))) {
             for (Path f : s.toList()) {
                 Path t = models().resolve(f.getFileName().toString());
                 if (!Files.exists(t)) {

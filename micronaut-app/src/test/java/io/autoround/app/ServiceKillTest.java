@@ -65,7 +65,7 @@ class ServiceKillTest extends ServiceTestBase {
     }
 
     private void copyModel() throws IOException {
-        Path shared = Path.of(System.getProperty("autoround.shared.dir", "../../shared")).resolve("data/models/stories260k-hf");
+        Path shared = FolderState.sharedDir().resolve("data/models/stories260k-hf");
         Files.createDirectories(model());
         try (Stream<Path> s = Files.list(shared)) {
             for (Path f : s.toList()) {
