@@ -111,7 +111,7 @@ final class BlockwisePass {
                 double finalLoss = Double.NaN;
                 Map<String, TuningParams> tuning = new HashMap<>();
                 Map<String, Float> actMaxScales = new HashMap<>();
-                Map<String, QuantResult> finishedOnDevice = new HashMap<>();
+                Map<String, io.autoround.tune.FinalizedLinear> finishedOnDevice = new HashMap<>();
                 if (plan.algorithm() == Algorithm.SIGN_ROUND && !names.isEmpty()) {
                     final int blockIndex = b;
                     SignRoundBlockTuner tuner = new SignRoundBlockTuner(signRoundSettings(plan.options()))
@@ -298,7 +298,7 @@ final class BlockwisePass {
      * fake-quantized weights replace the originals. Returns the results in the order of {@code names}.
      */
     private Map<String, QuantResult> finalize(List<DecoderBlock> blocks, List<String> names, Map<String, float[]> importance,
-            Map<String, TuningParams> tuning, Map<String, QuantResult> finishedOnDevice) {
+            Map<String, TuningParams> tuning, Map<String, io.autoround.tune.FinalizedLinear> finishedOnDevice) {
         Map<String, int[]> shapes = new HashMap<>();
         for (String n : names) {
             LinearLayer l = BlockRunner.blockOf(blocks, n).linear(n);
@@ -309,17 +309,20 @@ final class BlockwisePass {
                 n -> BlockRunner.blockOf(blocks, n).linear(n).weightAsFloats(), n -> options(n, importance, tuning), shapes));
         Map<String, QuantResult> results = new LinkedHashMap<>();
         for (String n : names) {
-            QuantResult device = finishedOnDevice.get(n);
+            io.autoround.tune.FinalizedLinear device = finishedOnDevice.get(n);
+            LinearLayer l = BlockRunner.blockOf(blocks, n).linear(n);
             if (device != null) {
-                LayerQuantizer.checkFinite(device); // LayerQuantizer checked the scalar ones
+                QuantResult r = new QuantResult(device.weight(), null); // the exporters need only the stored form
+                LayerQuantizer.checkFinite(r); // LayerQuantizer checked the scalar ones
+                results.put(n, r);
+                l.setWeightOverride(device.dequantized()); // already on the block's own manager, on the device
+                continue;
             }
-            results.put(n, device != null ? device : quantized.get(n));
-        }
-        for (Map.Entry<String, QuantResult> e : results.entrySet()) {
-            LinearLayer l = BlockRunner.blockOf(blocks, e.getKey()).linear(e.getKey());
-            int[] s = shapes.get(e.getKey());
+            QuantResult r = quantized.get(n);
+            results.put(n, r);
+            int[] s = shapes.get(n);
             // on the block's own manager, so a streamed block frees it with its weights
-            l.setWeightOverride(OffHeapArrays.fp32(l.originalWeight().getManager(), e.getValue().dequantized(), new Shape(s[0], s[1])));
+            l.setWeightOverride(OffHeapArrays.fp32(l.originalWeight().getManager(), r.dequantized(), new Shape(s[0], s[1])));
         }
         return results;
     }

@@ -162,7 +162,7 @@ public final class SignRoundBlockTuner {
             double tunedLoss = evaluate(block, params, inputQdq, inputs, targets, mask, micro);
             TuningProfile.mark("evaluate", manager);
             TuningProfile.report(block.linearNames().get(0));
-            Map<String, TunedLinear> result = snapshot(params, finalization);
+            Map<String, TunedLinear> result = snapshot(block, params, finalization);
             TuningProfile.mark("final quantization on the device", manager);
             params.forEach(LinearTuningParams::close);
             return new BlockTuningResult(result, rtnLoss, tunedLoss, bestIter);
@@ -387,11 +387,13 @@ public final class SignRoundBlockTuner {
     }
 
     /** The tuned parameters for the host, or the final quantization where {@code finalization} covers a layer. */
-    private static Map<String, TunedLinear> snapshot(List<LinearTuningParams> params, DeviceIntFinalization finalization) {
+    private static Map<String, TunedLinear> snapshot(TunableBlock block, List<LinearTuningParams> params,
+            DeviceIntFinalization finalization) {
         Map<String, TunedLinear> out = new LinkedHashMap<>();
         for (LinearTuningParams p : params) {
             if (finalization != null && finalization.covers(p)) {
-                out.put(p.name, new TunedLinear(p.name, null, null, null, p.actMaxScaleValue(), finalization.finish(p)));
+                out.put(p.name, new TunedLinear(p.name, null, null, null, p.actMaxScaleValue(),
+                        finalization.finish(p, block.weight(p.name).getManager())));
                 continue;
             }
             out.put(p.name, new TunedLinear(p.name, p.offsetsRowMajor(),

@@ -1,7 +1,5 @@
 package io.autoround.tune;
 
-import io.autoround.quant.QuantResult;
-
 /**
  * The best parameters found for one Linear.
  *
@@ -14,7 +12,7 @@ import io.autoround.quant.QuantResult;
  *     or null when the scalar quantizer still has to apply the parameters
  */
 public record TunedLinear(String name, float[] offsets, float[] minScale, float[] maxScale, float actMaxScale,
-        QuantResult finalized) {
+        FinalizedLinear finalized) {
 
     /** Parameters for the scalar final quantization. */
     public TunedLinear(String name, float[] offsets, float[] minScale, float[] maxScale, float actMaxScale) {

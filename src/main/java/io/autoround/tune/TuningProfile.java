@@ -2,18 +2,21 @@ package io.autoround.tune;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.autoround.engine.DeviceMemory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Diagnostic per-phase timing of block tuning, on with {@code AR_TUNE_PROFILE=1}: each mark waits for the device
  * (a tiny device-to-host copy, ordered after all queued work) and charges the time since the previous mark to a
- * phase; the totals are printed per block. Off (the default) it costs nothing and never synchronizes.
+ * phase; the totals are printed per block, with the most GPU memory in use seen at a mark. Off (the default) it costs
+ * nothing and never synchronizes.
  */
 public final class TuningProfile {
     static final boolean ENABLED = "1".equals(System.getenv("AR_TUNE_PROFILE"));
     private static final Map<String, Double> SECONDS = new LinkedHashMap<>();
     private static long last = System.nanoTime();
+    private static long maxDeviceBytes;
 
     private TuningProfile() {}
 
@@ -31,7 +34,10 @@ public final class TuningProfile {
             sync(device);
             long now = System.nanoTime();
             SECONDS.merge(phase, (now - last) / 1e9, Double::sum);
-            last = now;
+            if (device.getDevice().isGpu()) {
+                DeviceMemory.usedBytes().ifPresent(b -> maxDeviceBytes = Math.max(maxDeviceBytes, b));
+            }
+            last = System.nanoTime();
         }
     }
 
@@ -40,8 +46,12 @@ public final class TuningProfile {
         if (ENABLED) {
             StringBuilder b = new StringBuilder("profile " + block + ":");
             SECONDS.forEach((k, v) -> b.append(String.format(" %s %.2fs", k, v)));
+            if (maxDeviceBytes > 0) {
+                b.append(String.format("; GPU memory in use (most seen at a mark) %.2f GiB", maxDeviceBytes / 1073741824.0));
+            }
             System.err.println(b);
             SECONDS.clear();
+            maxDeviceBytes = 0;
         }
     }
 

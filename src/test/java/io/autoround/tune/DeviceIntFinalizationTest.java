@@ -84,13 +84,14 @@ class DeviceIntFinalizationTest {
             p.v.set(grouped(p, v));
             QuantResult scalar = IntQuantizer.quantize("layer", w, rows, cols, s,
                     QuantOptions.rtn(precision).withTuning(new TuningParams(v, minmax ? mn : null, minmax ? mx : null)));
-            QuantResult onDevice = device.finish(p);
+            FinalizedLinear onDevice = device.finish(p, m);
             String what = s + " cols " + cols + " " + precision + (minmax ? " minmax" : "");
             assertArrayEquals(scalar.weight().scales(), onDevice.weight().scales(), what + ": scales");
             assertArrayEquals(scalar.weight().zeros(), onDevice.weight().zeros(), what + ": zero points");
             assertArrayEquals(scalar.weight().codes(), onDevice.weight().codes(), what + ": codes");
             float[] a = scalar.dequantized();
-            float[] b = onDevice.dequantized();
+            float[] b = onDevice.dequantized().toFloatArray();
+            assertArrayEquals(new long[] {rows, cols}, onDevice.dequantized().getShape().getShape(), what + ": shape");
             assertEquals(a.length, b.length, what);
             for (int i = 0; i < a.length; i++) {
                 // numeric equality: the scalar path keeps rint's -0.0 where the level is a negative fraction rounded to 0

@@ -1,0 +1,61 @@
+package io.autoround.engine;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tensor functions written in TorchScript and run by libtorch's graph executor, which fuses chains of elementwise
+ * operations into one generated kernel on CUDA (after a profiling run or two per input shape). On the CPU the same
+ * functions run operator by operator, with the same arithmetic as the equivalent DJL calls.
+ *
+ * <p>Each function is the {@code forward} of its own stateless module ({@link TorchScriptArchive}), compiled once per
+ * device and kept for the life of the process. It runs with the caller's autograd mode and without DJL's inference
+ * guard, so its outputs are ordinary tensors (they may become autograd leaves, and in-place updates of its inputs are
+ * allowed); callers pass inputs that do not require gradients.
+ */
+public final class ScriptedFunctions {
+    private static final Map<String, NDManager> DEVICE_MANAGERS = new ConcurrentHashMap<>();
+    private static final Map<String, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
+
+    private ScriptedFunctions() {}
+
+    /**
+     * Runs {@code forward} of the module {@code className} (body {@code methods}, see {@link TorchScriptArchive#of})
+     * on {@code inputs}; the outputs (one tensor, or each element of a returned tuple) belong to the first input's
+     * manager.
+     */
+    public static NDList call(String className, String methods, NDArray... inputs) {
+        if (inputs.length == 0) {
+            throw new IllegalArgumentException(className + ": a scripted function needs at least one input tensor");
+        }
+        PtSymbolBlock module = module(className, methods, inputs[0].getDevice());
+        return IValueUtils.forward(module, new NDList(inputs), true);
+    }
+
+    private static PtSymbolBlock module(String className, String methods, Device device) {
+        String key = device + "\u0000" + className + "\u0000" + methods;
+        return MODULES.computeIfAbsent(key, k -> {
+            NDManager owner = DEVICE_MANAGERS.computeIfAbsent(device.toString(), d -> NDManager.newBaseManager(device));
+            byte[] archive = TorchScriptArchive.of(className, methods);
+            try {
+                return JniUtils.loadModule((PtNDManager) owner, new ByteArrayInputStream(archive), true, false);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("libtorch refused the TorchScript function " + className + ": "
+                        + e.getMessage(), e);
+            }
+        });
+    }
+}
