@@ -4,8 +4,10 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
@@ -41,6 +43,35 @@ public final class ScriptedFunctions {
         }
         PtSymbolBlock module = module(className, methods, inputs[0].getDevice());
         return IValueUtils.forward(module, new NDList(inputs), true);
+    }
+
+    /**
+     * Runs {@code forward} of the module {@code className} for its in-place effects on {@code tensors}, with
+     * {@code scalars} as its trailing {@code float} arguments (e.g. a learning rate that changes every call, which
+     * would otherwise need a host-to-device copy). Runs under libtorch's inference mode, which allows in-place
+     * updates of ordinary tensors; the function's result is discarded.
+     */
+    public static void update(String className, String methods, NDArray[] tensors, double... scalars) {
+        if (tensors.length == 0) {
+            throw new IllegalArgumentException(className + ": a scripted function needs at least one input tensor");
+        }
+        PtSymbolBlock module = module(className, methods, tensors[0].getDevice());
+        IValue[] args = new IValue[tensors.length + scalars.length];
+        try {
+            for (int i = 0; i < tensors.length; i++) {
+                args[i] = IValue.from((PtNDArray) tensors[i]);
+            }
+            for (int i = 0; i < scalars.length; i++) {
+                args[tensors.length + i] = IValue.from(scalars[i]);
+            }
+            IValueUtils.runMethod(module, "forward", args).close();
+        } finally {
+            for (IValue a : args) {
+                if (a != null) {
+                    a.close();
+                }
+            }
+        }
     }
 
     private static PtSymbolBlock module(String className, String methods, Device device) {

@@ -29,6 +29,12 @@ interface BlockOptimizer extends AutoCloseable {
     /** One update of {@code p} from its gradient with learning rate {@code lr}; zeroes the gradient afterwards. */
     void step(NDArray p, double lr);
 
+    /** {@link #step} followed by clamping {@code p} to [lo, hi] (the clipping scales' minmax_scale_bound). */
+    default void stepClamped(NDArray p, double lr, float lo, float hi) {
+        step(p, lr);
+        clampInPlace(p, lo, hi);
+    }
+
     /** Releases the per-tensor state. */
     @Override
     void close();

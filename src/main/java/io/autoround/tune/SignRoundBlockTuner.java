@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import io.autoround.engine.ScriptedFunctions;
 import io.autoround.quant.NvFp4Quantizer;
 import io.autoround.quant.Precision;
 import io.autoround.quant.QuantScheme;
@@ -25,6 +26,13 @@ import java.util.function.UnaryOperator;
  * learning rate, and the parameters of the best-loss iteration are kept.
  */
 public final class SignRoundBlockTuner {
+    private static final String COPY_INTO = """
+              def forward(self: __torch__.CopyInto,
+                to: Tensor,
+                source: Tensor) -> NoneType:
+                _0 = torch.copy_(to, source)
+                return None
+            """;
     private final SignRoundSettings settings;
     private final DeviceIntFinalization finalization;
 
@@ -144,8 +152,7 @@ public final class SignRoundBlockTuner {
                     optimizer.step(p.v, settings.lrFor(bits) * decay);
                     for (NDArray scale : new NDArray[] {p.minScale, p.maxScale, p.actMaxScale}) {
                         if (scale != null) {
-                            optimizer.step(scale, settings.minmaxLrFor(bits) * decay);
-                            BlockOptimizer.clampInPlace(scale, 0f, 1f);
+                            optimizer.stepClamped(scale, settings.minmaxLrFor(bits) * decay, 0f, 1f);
                         }
                     }
                 }
@@ -193,10 +200,10 @@ public final class SignRoundBlockTuner {
         return out;
     }
 
-    /** Overwrites each of {@code to} with the matching array of {@code from}, on the device. */
+    /** Overwrites each of {@code to} with the matching array of {@code from}, on the device (one copy kernel each). */
     private static void copyInto(List<NDArray> from, List<NDArray> to) {
         for (int i = 0; i < from.size(); i++) {
-            to.get(i).muli(0f).addi(from.get(i));
+            ScriptedFunctions.update("CopyInto", COPY_INTO, new NDArray[] {to.get(i), from.get(i)});
         }
     }
 

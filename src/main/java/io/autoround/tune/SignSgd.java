@@ -2,6 +2,7 @@ package io.autoround.tune;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.autoround.engine.ScriptedFunctions;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -11,6 +12,28 @@ import java.util.Map;
  * with mu = 0 there is no buffer and p -= lr * sign(g).
  */
 final class SignSgd implements BlockOptimizer {
+    // without momentum a step is one scripted call (a fused kernel for lr * sign(g) on CUDA) instead of four DJL ops
+    private static final String STEP = """
+              def forward(self: __torch__.SignSgdStep,
+                p: Tensor,
+                g: Tensor,
+                lr: float) -> NoneType:
+                _0 = torch.sub_(p, torch.mul(torch.sign(g), lr))
+                _1 = torch.zero_(g)
+                return None
+            """;
+    private static final String CLAMPED_STEP = """
+              def forward(self: __torch__.SignSgdClampedStep,
+                p: Tensor,
+                g: Tensor,
+                lr: float,
+                lo: float,
+                hi: float) -> NoneType:
+                _0 = torch.sub_(p, torch.mul(torch.sign(g), lr))
+                _1 = torch.clamp_(p, lo, hi)
+                _2 = torch.zero_(g)
+                return None
+            """;
     private final double momentum;
     private final NDManager state;
     private final Map<NDArray, NDArray> buffers = new IdentityHashMap<>();
@@ -29,12 +52,29 @@ final class SignSgd implements BlockOptimizer {
     }
 
     @Override
+    public void stepClamped(NDArray p, double lr, float lo, float hi) {
+        if (momentum != 0) {
+            BlockOptimizer.super.stepClamped(p, lr, lo, hi);
+            return;
+        }
+        try (NDArray g = p.getGradient()) {
+            ScriptedFunctions.update("SignSgdClampedStep", CLAMPED_STEP, new NDArray[] {p, g}, lr, lo, hi);
+        }
+    }
+
+    @Override
     public boolean ignoresGradientScale() {
         return momentum == 0;
     }
 
     @Override
     public void step(NDArray p, double lr) {
+        if (momentum == 0) {
+            try (NDArray g = p.getGradient()) {
+                ScriptedFunctions.update("SignSgdStep", STEP, new NDArray[] {p, g}, lr);
+            }
+            return;
+        }
         try (NDArray g = p.getGradient()) {
             NDArray direction = momentum == 0 ? g : updatedBuffer(p, g);
             try (NDArray delta = direction.sign().muli((float) lr)) {
