@@ -135,8 +135,9 @@ class EagerGoldenExportTest {
     }
 
     /**
-     * Tensor table (names, dtypes, shapes, offsets, order), every tensor's bytes, then the raw header (which
-     * also covers metadata and JSON layout); each difference names the tensor and its first differing byte.
+     * Tensor table (names, dtypes, shapes, offsets, order), every tensor's bytes, the file size, then the raw
+     * header (which also covers metadata and JSON layout); each difference names the tensor and its first
+     * differing byte (element = index into the stored tensor, e.g. a packed word).
      */
     private static void compareSafetensors(Path golden, Path ours, String file, List<String> diffs) throws IOException {
         List<TensorInfo> gt;
@@ -173,6 +174,9 @@ class EagerGoldenExportTest {
                         + " golden 0x%02x, ours 0x%02x", file, t.name(), t.dtype(), count, a.length, i,
                         i / Math.max(1, t.byteLength() / Math.max(1, t.numel())), a[i] & 0xff, b[i] & 0xff));
             }
+        }
+        if (gb.length != ob.length) {
+            diffs.add(file + ": file size " + ob.length + " bytes, golden " + gb.length);
         }
         String gh = new String(gb, 8, (int) (gData - 8), StandardCharsets.UTF_8);
         String oh = new String(ob, 8, (int) (oData - 8), StandardCharsets.UTF_8);
