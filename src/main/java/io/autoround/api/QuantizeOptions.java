@@ -62,6 +62,11 @@ public final class QuantizeOptions {
     public Boolean disableOptRtn;
     /** Optimized-RTN error weighting: "uniform" (default, no calibration needed) or "imatrix" (the reference's). */
     public String optRtnWeighting;
+    /**
+     * The reference's disable_model_free: pure RTN of a supported INT/MXFP scheme then takes the regular
+     * block-wise flow (bf16 arithmetic on a bf16 model, model sub-folder) instead of the model-free fast path.
+     */
+    public boolean disableModelFree;
 
     // memory
     public boolean lowGpuMemUsage;

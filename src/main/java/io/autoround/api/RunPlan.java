@@ -86,7 +86,7 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         if (o.formats == null || o.formats.isEmpty()) {
             throw new IllegalArgumentException("no export format given");
         }
-        boolean modelFree = algorithm == Algorithm.RTN && Boolean.TRUE.equals(o.disableOptRtn)
+        boolean modelFree = algorithm == Algorithm.RTN && Boolean.TRUE.equals(o.disableOptRtn) && !o.disableModelFree
                 && o.formats.size() == 1 && modelFreeScheme(preset, scheme, o.formats.get(0));
         Precision precision = !modelFree && "bfloat16".equals(config.dtype()) ? Precision.BF16 : Precision.FP32;
         List<ExportTarget> targets = targets(Path.of(o.outputDir), o.formats, modelName, scheme, !modelFree);

@@ -122,6 +122,10 @@ final class QuantizeFlags {
     @Option(names = "--enable_opt_rtn", description = "With --iters 0: optimized round-to-nearest.")
     boolean enableOptRtn;
 
+    @Option(names = "--disable_model_free",
+            description = "Pure RTN through the regular block-wise flow, never the model-free fast path.")
+    boolean disableModelFree;
+
     @Option(names = "--opt_rtn_weighting", paramLabel = "uniform|imatrix",
             description = "Error weighting of the optimized-RTN scale search: uniform (default, needs no calibration) "
                     + "or imatrix (the reference's, from calibration activations).")
@@ -244,6 +248,7 @@ final class QuantizeFlags {
         }
         o.disableOptRtn = disableOptRtn ? Boolean.TRUE : enableOptRtn ? Boolean.FALSE : null;
         o.optRtnWeighting = optRtnWeighting;
+        o.disableModelFree = disableModelFree;
         o.batchSize = batchSize;
         o.seqlen = seqlen;
         o.nsamples = nsamples;

@@ -124,8 +124,14 @@ public final class AutoRoundExporter extends PackedExporter {
         if (plan.options().modelFree()) {
             return new ConfigJsonStyle.ModelFree();
         }
-        if ("auto_round:auto_awq".equals(packingFormat(plan))) {
+        String packing = packingFormat(plan);
+        if ("auto_round:auto_awq".equals(packing)) {
             return new ConfigJsonStyle.TransformersWithDtype("float16");
+        }
+        // The MX/NV exporter (export_to_nvfp_mxfp) saves with dtype None: no rewrite even though act_bits <= 8
+        // (the eager MXFP4/MXFP8 goldens have no torch_dtype).
+        if ("auto_round:llm_compressor".equals(packing)) {
+            return new ConfigJsonStyle.Transformers();
         }
         if (plan.scheme().actBits() <= 8) {
             return new ConfigJsonStyle.TransformersWithDtype("bfloat16");

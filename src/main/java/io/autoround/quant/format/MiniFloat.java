@@ -10,15 +10,19 @@ public final class MiniFloat {
     private MiniFloat() {
     }
 
-    /** The code of an on-grid value (zeros of either sign give 0): {@code sign << (ebits+m) | biasedExp << m | mantissa}, m = mbits - 2. */
+    /**
+     * The code of an on-grid value: {@code sign << (ebits+m) | biasedExp << m | mantissa}, m = mbits - 2. The sign
+     * is the sign bit, so -0.0 (a small negative weight rounded to zero) keeps it, as the reference's packers do
+     * ({@code torch.signbit} for FP4, the float8_e4m3fn cast for FP8; seen in its eager MXFP4/MXFP8 exports).
+     */
     public static int encodeExact(float value, int ebits, int mbits) {
         int m = mbits - 2;
         int bias = (1 << (ebits - 1)) - 1;
         float a = Math.abs(value);
+        int sign = (Float.floatToRawIntBits(value) >>> 31) << (ebits + m);
         if (a == 0f) {
-            return 0; // -0.0 is stored as +0, as the packers test x < 0 for the sign
+            return sign;
         }
-        int sign = (value < 0 ? 1 : 0) << (ebits + m);
         int minExp = 1 - bias;
         int exp = Math.getExponent(a);
         int field;

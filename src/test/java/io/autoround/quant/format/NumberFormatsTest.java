@@ -99,12 +99,13 @@ class NumberFormatsTest {
         assertEquals(0x1F, MiniFloat.encodeExact(7.5f, 2, 5), "E2M3 max");
         assertEquals(0x01, MiniFloat.encodeExact(0.125f, 2, 5), "E2M3 smallest subnormal");
         assertEquals(Float8E4M3.encode(-0.01953125f), MiniFloat.encodeExact(-0.01953125f, 4, 5));
-        for (int c = 0; c < 64; c++) {
-            float v = MiniFloat.decode(c, 2, 5);
-            if (c != 32) {
-                assertEquals(c, MiniFloat.encodeExact(v, 2, 5));
-            }
+        for (int c = 0; c < 64; c++) { // every code, -0 (32) included
+            assertEquals(c, MiniFloat.encodeExact(MiniFloat.decode(c, 2, 5), 2, 5));
         }
+        // a negative weight rounded to zero keeps its sign bit, as in the reference's eager MXFP exports
+        assertEquals(0x8, MiniFloat.encodeExact(-0f, 2, 3), "E2M1 -0");
+        assertEquals(0x80, MiniFloat.encodeExact(-0f, 4, 5), "E4M3 -0");
+        assertEquals(0x0, MiniFloat.encodeExact(0f, 2, 3), "E2M1 +0");
         assertThrows(IllegalArgumentException.class, () -> MiniFloat.encodeExact(0.3f, 2, 3));
     }
 }
