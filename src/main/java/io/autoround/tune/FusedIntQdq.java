@@ -137,16 +137,29 @@ final class FusedIntQdq {
 
     /**
      * {@code name = round(expression)} with ties to even, as {@code torch.round}. The CUDA fuser generates C's
-     * {@code round} (ties away from zero: 2.5 -> 3), so ties that came out odd are moved one step back towards zero;
-     * where the rounding already was to even (the CPU), nothing changes.
+     * {@code round} (ties away from zero: 2.5 -> 3), so a tie that came out odd is moved one step back towards zero:
+     * r - 2 (r - x) where |r - x| = 0.5 and r is odd (r - x is exact and carries x's sign there). Where the rounding
+     * already was to even (the CPU) the correction is zero. Only arithmetic the fuser supports, so the whole chain
+     * stays one kernel. A -0.5 tie comes out +0.0 on CUDA where torch.round gives -0.0 (the same number).
      */
     private static String roundHalfEven(String name, String expression) {
-        return "    " + name + "_x = " + expression + "\n"
-                + "    " + name + "_r = torch.round(" + name + "_x)\n"
-                + "    " + name + "_tie = torch.eq(torch.abs(torch.sub(" + name + "_r, " + name + "_x)), 0.5)\n"
-                + "    " + name + "_odd = torch.ne(torch.mul(torch.floor(torch.mul(" + name + "_r, 0.5)), 2.), " + name + "_r)\n"
-                + "    " + name + " = torch.where(torch.logical_and(" + name + "_tie, " + name + "_odd), torch.sub(" + name
-                + "_r, torch.sign(" + name + "_x)), " + name + "_r)\n";
+        return roundHalfEven(name, expression, "torch.round(%1$s)");
+    }
+
+    /**
+     * As {@link #roundHalfEven(String, String)} on top of {@code round}, a rounding to nearest with any tie rule given
+     * as a format of its argument ({@code %1$s}).
+     */
+    static String roundHalfEven(String name, String expression, String round) {
+        String x = name + "_x";
+        String r = name + "_r";
+        String d = name + "_d";
+        return "    " + x + " = " + expression + "\n"
+                + "    " + r + " = " + String.format(Locale.ROOT, round, x) + "\n"
+                + "    " + d + " = torch.sub(" + r + ", " + x + ")\n"
+                + "    " + name + "_fix = torch.mul(torch.to(torch.eq(torch.abs(" + d + "), 0.5), 6), torch.sub(" + r
+                + ", torch.mul(torch.floor(torch.mul(" + r + ", 0.5)), 2.)))\n"
+                + "    " + name + " = torch.sub(" + r + ", torch.mul(torch.mul(" + d + ", 2.), " + name + "_fix))\n";
     }
 
     private static NDArray clip(LinearTuningParams p, NDArray scale) {
