@@ -337,6 +337,11 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
     }
 
     static Path resolveModel(String model) {
-        return model == null || model.isBlank() ? DemoAssets.model() : ModelLocator.fromSystem().resolve(model);
+        return resolveModel(model, null);
+    }
+
+    /** The model's local folder; a hub id is downloaded from {@code platform} ("hf", "model_scope", null: env). */
+    static Path resolveModel(String model, String platform) {
+        return model == null || model.isBlank() ? DemoAssets.model() : ModelLocator.forPlatform(platform).resolve(model);
     }
 }
