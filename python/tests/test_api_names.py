@@ -141,6 +141,22 @@ class AttributesTest(TempDirTestCase):
         self.assertEqual(model.config["hidden_size"], demo_config()["hidden_size"])
 
 
+class SerializedKeysTest(TempDirTestCase):
+    """Keys the reference serializes only when they differ from its defaults (the goldens use the defaults)."""
+
+    def test_amp_and_low_gpu_mem_usage_are_written_when_off_default(self):
+        _, folder = AutoRound(DEMO, iters=0, group_size=32, amp=False, low_gpu_mem_usage=True,
+                              **RUN).quantize_and_save(self.out("rtn"))
+        q = read_json(folder, "quantization_config.json")
+        self.assertIs(q["amp"], False)
+        self.assertIs(q["low_gpu_mem_usage"], True)
+        self.assertNotIn("scale_dtype", q)  # fp16, the default, is dropped as in the reference
+        _, folder = AutoRound(DEMO, iters=0, group_size=32, **RUN).quantize_and_save(self.out("default"))
+        q = read_json(folder, "quantization_config.json")
+        self.assertNotIn("amp", q)
+        self.assertNotIn("low_gpu_mem_usage", q)
+
+
 class PlatformTest(unittest.TestCase):
     def test_model_scope_per_call(self):
         # A local folder needs no hub; the choice reaches the Java options (its hub switch is tested in Java).

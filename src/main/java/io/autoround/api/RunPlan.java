@@ -206,6 +206,8 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
             int iters = options.itersOrDefault();
             if (iters == 0) {
                 eo = ExportOptions.rtn(); // the reference's RTN config serializes no iters, only enable_quanted_input
+                // ... and its compressor's low_gpu_mem_usage (dropped when false, the default)
+                eo = eo.withTuning("low_gpu_mem_usage", options.lowGpuMemUsage);
             } else {
                 eo = eo.withTuning("iters", iters).withTuning("nsamples", options.nsamplesOrDefault())
                         .withTuning("seqlen", options.seqlenOrDefault()).withTuning("batch_size", options.batchSizeOrDefault())
@@ -220,6 +222,9 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                     eo = eo.withTuning("minmax_lr", options.minmaxLr);
                 }
             }
+        }
+        if (!modelFree && !options.amp) {
+            eo = eo.withTuning("amp", false); // the reference serializes its model context's amp (true is dropped)
         }
         eo = eo.withOverwrite(options.overwrite).withBlockNames(List.of(Architecture.BLOCK_PREFIX));
         if (options.maxShardBytes > 0) {
