@@ -157,6 +157,15 @@ class SerializedKeysTest(TempDirTestCase):
         self.assertNotIn("low_gpu_mem_usage", q)
 
 
+    def test_gguf_scheme_in_auto_round_format_writes_its_fp32_scale_dtype(self):
+        ar = AutoRound(DEMO, scheme="gguf:q4_0", iters=0, **RUN)
+        self.assertEqual(ar.scale_dtype, "torch.float32")
+        _, folder = ar.quantize_and_save(self.out("gguf"), format="auto_round")
+        q = read_json(folder, "quantization_config.json")
+        self.assertEqual(q["scale_dtype"], "torch.float32")
+        self.assertEqual((q["bits"], q["group_size"]), (4, 32))
+
+
 class PlatformTest(unittest.TestCase):
     def test_model_scope_per_call(self):
         # A local folder needs no hub; the choice reaches the Java options (its hub switch is tested in Java).

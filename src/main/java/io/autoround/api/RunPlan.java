@@ -223,6 +223,10 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                 }
             }
         }
+        if (!modelFree && SchemePresets.isGguf(presetName)) {
+            // the reference's scale_dtype defaults to fp32 for GGUF schemes and serializes what is not fp16
+            eo = eo.withTuning("scale_dtype", "torch.float32");
+        }
         if (!modelFree && !options.amp) {
             eo = eo.withTuning("amp", false); // the reference serializes its model context's amp (true is dropped)
         }
