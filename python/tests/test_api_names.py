@@ -73,6 +73,12 @@ class ConfigClassesTest(unittest.TestCase):
                 AutoRound(DEMO, alg_configs=alg)
             self.assertIn(word, str(cm.exception))
 
+    def test_signround_variants_reach_the_java_options(self):
+        self.assertTrue(AutoRound(DEMO, alg_configs=AdamRoundConfig(iters=2), **RUN)._options.enableAdam)
+        with self.assertRaises(NotImplementedError) as cm:
+            AutoRound(DEMO, alg_configs=SignRoundV2Config(iters=2), **RUN)
+        self.assertIn("enable_alg_ext", str(cm.exception))
+
     def test_bad_alg_configs(self):
         with self.assertRaises(ValueError) as cm:
             AutoRound(DEMO, alg_configs="no_such_algo")
