@@ -7,7 +7,9 @@
 
 from . import schemes
 from .auto_scheme import AutoScheme
-from .autoround import AutoRound, QuantizedModel
+from .autoround import AutoRound, Model, QuantizedModel, Tokenizer
+from .configs import (AdamRoundConfig, AWQConfig, OptimizedRTNConfig, RotationConfig, RTNConfig, SignRoundConfig,
+                      SignRoundV2Config, SpinQuantConfig)
 from .recipes import RECIPES, recipe_kwargs
 from .schemes import PRESET_SCHEMES, QuantizationScheme
 from . import _java
@@ -18,10 +20,24 @@ __version__ = str(_java.jtype("io.autoround.Version").VERSION)
 AutoRoundLLM = AutoRound
 
 
+# AutoRoundMLLM / AutoRoundDiffusion hand everything to AutoRound, as in the reference: a text LLM quantizes;
+# multimodal and diffusion models are refused there (processor, guidance_scale, ... raise NotImplementedError).
+AutoRoundMLLM = AutoRound
+AutoRoundDiffusion = AutoRound
+
+
+def AutoRoundAdam(*args, **kwargs):
+    """Deprecated alias of the reference: AutoRound with the Adam optimizer (enable_adam=True)."""
+    kwargs.setdefault("enable_adam", True)
+    return AutoRound(*args, **kwargs)
+
+
 def demo_model() -> str:
     """Folder of the stories260K demo model shipped inside the Java library (extracted on first use)."""
     return str(_java.call(_java.DemoAssets.model).toString())
 
 
-__all__ = ["AutoRound", "AutoRoundLLM", "AutoScheme", "QuantizationScheme", "QuantizedModel", "PRESET_SCHEMES",
-           "RECIPES", "recipe_kwargs", "demo_model", "schemes", "__version__"]
+__all__ = ["AutoRound", "AutoRoundLLM", "AutoRoundMLLM", "AutoRoundAdam", "AutoRoundDiffusion", "AutoScheme",
+           "QuantizationScheme", "RTNConfig", "OptimizedRTNConfig", "SignRoundConfig", "AdamRoundConfig",
+           "SignRoundV2Config", "AWQConfig", "RotationConfig", "SpinQuantConfig", "Model", "QuantizedModel",
+           "Tokenizer", "PRESET_SCHEMES", "RECIPES", "recipe_kwargs", "demo_model", "schemes", "__version__"]

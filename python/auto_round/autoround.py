@@ -9,9 +9,10 @@ import re
 
 from . import _java
 from .auto_scheme import AutoScheme
-from .schemes import PRESET_SCHEMES, QuantizationScheme
+from .configs import resolve_alg_configs
+from .schemes import _FIELDS as _SCHEME_KEYS, PRESET_SCHEMES, QuantizationScheme
 
-__all__ = ["AutoRound", "QuantizedModel"]
+__all__ = ["AutoRound", "Model", "QuantizedModel", "Tokenizer"]
 
 
 
@@ -48,7 +49,7 @@ _UNSUPPORTED = {
     "lr_scheduler": None, "enable_lfq": False, "static_kv_dtype": None, "static_attention_dtype": None,
     "rotation_config": None, "processor": None, "image_processor": None, "template": None,
     "extra_data_dir": None, "quant_nontext_module": False, "guidance_scale": None, "num_inference_steps": None,
-    "generator_seed": None, "alg_configs": None, "algorithm": None,
+    "generator_seed": None,
 }
 
 
@@ -231,16 +232,86 @@ def _scheme_dict(java_scheme):
     return _java.python_value(_java.jtype("io.autoround.quant.scheme.SchemeResolver").toFields(java_scheme))
 
 
-class QuantizedModel:
-    """What quantize() and quantize_and_save() return in place of the reference's torch model.
+def _scale_dtype(plan):
+    """The dtype scales are rounded to, as the reference prints it: float32 for GGUF schemes, else float16 (the
+    only ones the Java library runs; others are refused)."""
+    gguf = _java.SchemePresets.isGguf(str(plan.presetName()))
+    return "torch.float32" if gguf else "torch.float16"
+
+
+class Model:
+    """``ar.model`` before quantize(), in place of the reference's torch model: the weights stay in the Java
+    library; this object names them: ``name_or_path`` (as given), ``path`` (the local folder read, downloaded
+    for a hub id) and ``config`` (its config.json as a dict)."""
+
+    def __init__(self, name_or_path, path):
+        self.name_or_path = name_or_path
+        self.path = path
+
+    @property
+    def config(self):
+        import json
+        with open(os.path.join(self.path, "config.json"), encoding="utf-8") as f:
+            return json.load(f)
+
+    def __repr__(self):
+        return "Model(%r, path=%r)" % (self.name_or_path, self.path)
+
+
+class Tokenizer:
+    """``ar.tokenizer``: the model folder's tokenizer (tokenizer.json), run by the Java library.
+    ``encode(text)`` and ``decode(ids)`` as in transformers; calling it returns ``{"input_ids": [...]}``."""
+
+    def __init__(self, name_or_path, path):
+        self.name_or_path = name_or_path
+        self.path = path
+        self._java = None
+
+    def _tokenizer(self):
+        if self._java is None:
+            loader = _java.jtype("io.autoround.model.tokenizer.TextTokenizer")
+            self._java = _java.call(loader.load, _java.to_path(self.path))
+        return self._java
+
+    def encode(self, text):
+        if not isinstance(text, str):
+            raise TypeError("text must be a str, got %s" % type(text).__name__)
+        return [int(i) for i in _java.call(self._tokenizer().encode, text)]
+
+    def decode(self, ids):
+        return str(_java.call(self._tokenizer().decode, [int(i) for i in ids]))
+
+    def __call__(self, text):
+        return {"input_ids": self.encode(text)}
+
+    @property
+    def bos_token_id(self):
+        return _java.python_value(self._tokenizer().bosTokenId())
+
+    @property
+    def eos_token_id(self):
+        return _java.python_value(self._tokenizer().eosTokenId())
+
+    @property
+    def pad_token_id(self):
+        return _java.python_value(self._tokenizer().padTokenId())
+
+    def __repr__(self):
+        return "Tokenizer(%r, path=%r)" % (self.name_or_path, self.path)
+
+
+class QuantizedModel(Model):
+    """What quantize() and quantize_and_save() return (and ``ar.model`` becomes) in place of the reference's
+    quantized torch model.
 
     The quantized layers live in the Java library; this object describes them: ``name_or_path`` (the source
-    model), ``layer_config`` (layer -> resolved scheme), ``algorithm``, ``scheme``, ``quantized_layers``,
-    ``seconds`` and, once saved, ``saved_to`` (the checkpoint folders).
+    model), ``path`` and ``config`` (its folder and config.json), ``layer_config`` (layer -> resolved scheme),
+    ``algorithm``, ``scheme``, ``quantized_layers``, ``seconds`` and, once saved, ``saved_to`` (the checkpoint
+    folders).
     """
 
-    def __init__(self, name_or_path, layer_config, algorithm, scheme, quantized_layers, seconds):
-        self.name_or_path = name_or_path
+    def __init__(self, name_or_path, layer_config, algorithm, scheme, quantized_layers, seconds, path=None):
+        super().__init__(name_or_path, path)
         self.layer_config = layer_config
         self.algorithm = algorithm
         self.scheme = scheme
@@ -260,18 +331,31 @@ class AutoRound:
                  iters=None, seqlen=2048, nsamples=128, batch_size=8, gradient_accumulate_steps=None,
                  low_gpu_mem_usage=False, device_map=0, enable_torch_compile=None, seed=42,
                  low_cpu_mem_usage=True, alg_configs=None, algorithm=None, **kwargs):
-        self.model = _model_argument(model)
+        self._model_arg = _model_argument(model)
         if tokenizer is not None:
             _warn("tokenizer is ignored: AutoRound for Java reads the tokenizer from the model folder")
         if platform not in ("hf", "model_scope"):
             raise ValueError("platform must be 'hf' or 'model_scope', got %r" % (platform,))
-        # The hub is chosen by the JVM's environment (read by the Java hub client), not per call.
-        use_modelscope = str(_java.System.getenv("AR_USE_MODELSCOPE") or "").lower() in ("1", "true")
-        if platform == "model_scope" and not use_modelscope:
-            raise NotImplementedError("platform='model_scope' needs AR_USE_MODELSCOPE=1 in the environment of the "
-                                      "JVM (the hub cannot be switched per call)")
+        self.platform = platform
         kwargs = dict(kwargs)
-        kwargs.update(alg_configs=alg_configs, algorithm=algorithm)
+        if algorithm is not None:
+            if alg_configs is not None:
+                raise ValueError("`algorithm` and `alg_configs` cannot be used together.")
+            _warn("`algorithm` is deprecated; use `alg_configs` instead.")
+            alg_configs = algorithm
+        # alg_configs stands for keyword arguments; those passed to AutoRound itself win, as in the reference.
+        alg_kwargs = resolve_alg_configs(alg_configs)
+        self.alg_configs = alg_configs
+        config_iters = alg_kwargs.pop("iters", None)
+        if alg_kwargs.pop("_rtn", False):
+            iters = 0  # RTN has no iterations: iters given here does not turn it into SignRound
+        elif iters is None:
+            iters = config_iters
+        if gradient_accumulate_steps is None:
+            gradient_accumulate_steps = alg_kwargs.pop("gradient_accumulate_steps", None)
+        alg_kwargs.pop("gradient_accumulate_steps", None)
+        for key, value in alg_kwargs.items():
+            kwargs.setdefault(key, value)
         if "device" in kwargs:
             _warn("`device` is deprecated, please use `device_map` instead")
             device_map = kwargs.pop("device")
@@ -280,7 +364,9 @@ class AutoRound:
                             % type(device_map).__name__)
 
         o = _java.QuantizeOptions()
-        o.model = self.model
+        o.model = self._model_arg
+        # "hf" keeps the environment's hub (AR_USE_MODELSCOPE=1 still selects ModelScope), as before.
+        o.platform = "model_scope" if platform == "model_scope" else None
         o.dataset = _dataset_argument(dataset)
         o.seqlen = _check_type("seqlen", seqlen, int)
         o.nsamples = _check_type("nsamples", nsamples, int)
@@ -293,7 +379,10 @@ class AutoRound:
             raise TypeError("seed must be an int, got None")
         o.seed = _check_type("seed", seed, int, bits=64)
         o.deviceMap = str(device_map)
-        _check_type("enable_torch_compile", enable_torch_compile, bool)
+        if _check_type("enable_torch_compile", enable_torch_compile, bool):
+            _warn("enable_torch_compile=True has no effect: AutoRound for Java does not run torch.compile")
+        # No torch.compile on the JVM, whatever was asked.
+        self.enable_torch_compile = False
 
         preset, overrides = _scheme_overrides(scheme)
         o.scheme = preset
@@ -342,17 +431,33 @@ class AutoRound:
         self.quantized = False
         self.scheme = scheme
         self.layer_config = None
+        # The resolved global scheme (preset + overrides), as the reference's attributes after post_init.
+        resolved = _scheme_dict(self._plan.scheme())
+        for key in _SCHEME_KEYS:
+            if key != "rotation_config":
+                setattr(self, key, resolved.get(key))
+        self.scale_dtype = _scale_dtype(self._plan)
+        model_dir = str(self._plan.modelDir().toString())
+        self.model = Model(self._model_arg, model_dir)
+        self.tokenizer = Tokenizer(self._model_arg, model_dir)
         self.iters = o.itersOrDefault()
         self.seqlen, self.nsamples, self.batch_size = seqlen, nsamples, batch_size
         self.dataset = dataset if dataset is not None else "NeelNanda/pile-10k"
         self.seed = seed
 
     def _resolved_layer_config(self, plan):
-        return {str(e.getKey()): _scheme_dict(e.getValue()) for e in plan.layerSchemes().entrySet()}
+        scale_dtype = _scale_dtype(plan)
+        out = {}
+        for e in plan.layerSchemes().entrySet():
+            fields = _scheme_dict(e.getValue())
+            fields["scale_dtype"] = scale_dtype
+            out[str(e.getKey())] = fields
+        return out
 
     def _model_object(self, plan, algorithm, seconds):
-        return QuantizedModel(self.model, self._resolved_layer_config(plan), str(algorithm.name()),
-                              str(plan.presetName()), int(plan.quantizedLayers().size()), float(seconds))
+        return QuantizedModel(self._model_arg, self._resolved_layer_config(plan), str(algorithm.name()),
+                              str(plan.presetName()), int(plan.quantizedLayers().size()), float(seconds),
+                              str(plan.modelDir().toString()))
 
     def quantize(self):
         """Quantizes in memory; returns ``(model, layer_config)`` as the reference does."""
@@ -361,6 +466,7 @@ class AutoRound:
         self.quantized = True
         self.model_object = self._model_object(q.plan(), q.plan().algorithm(), q.seconds())
         self.layer_config = self.model_object.layer_config
+        self.model = self.model_object
         return self.model_object, self.layer_config
 
     def save_quantized(self, output_dir=None, format=None, inplace=True, return_folders=False, **kwargs):
@@ -389,6 +495,7 @@ class AutoRound:
         self.quantized = True
         model = self._model_object(self._plan, report.algorithm(), report.seconds())
         self.layer_config = model.layer_config
+        self.model = model
         return self._result(model, report, formats)
 
     def _save(self, output_dir, fmt, subfolder, kwargs):

@@ -6,7 +6,8 @@ always agree on them.
 
 from . import _java
 
-__all__ = ["QuantizationScheme", "PRESET_SCHEMES", "preset_name_to_scheme", "get_gguf_scheme"]
+__all__ = ["QuantizationScheme", "PRESET_SCHEMES", "preset_name_to_scheme", "scheme_to_preset_name",
+           "is_preset_scheme", "get_gguf_scheme", "is_mx_fp", "is_nv_fp", "is_mx_int", "is_standard_fp"]
 
 # Field order of the reference dataclass. A plain class: importing dataclasses costs seconds on GraalPy.
 _FIELDS = ("bits", "group_size", "sym", "data_type", "act_bits", "act_group_size", "act_sym", "act_data_type",
@@ -23,6 +24,23 @@ class QuantizationScheme:
         self.act_bits, self.act_group_size, self.act_sym = act_bits, act_group_size, act_sym
         self.act_data_type, self.act_dynamic = act_data_type, act_dynamic
         self.super_bits, self.super_group_size, self.rotation_config = super_bits, super_group_size, rotation_config
+
+    @classmethod
+    def empty(cls):
+        """A scheme with every field None (what the algorithm configs start from)."""
+        return cls(**{k: None for k in _FIELDS})
+
+    def to_dict(self) -> dict:
+        return dict(self.items())
+
+    def copy(self):
+        import copy
+        return copy.deepcopy(self)
+
+    def update_from_dict(self, config: dict) -> None:
+        for key, value in config.items():
+            if key in _FIELDS:
+                setattr(self, key, value)
 
     @classmethod
     def from_dict(cls, config: dict):
@@ -81,6 +99,15 @@ def _load_presets():
 
 PRESET_SCHEMES = _load_presets()
 
+# Presets of the reference that the Java library refuses (its preset table leaves them out): importable with the
+# reference's values; AutoRound(scheme=...) with one of them raises NotImplementedError from the Java library.
+_REFUSED_PRESETS = {
+    "FP8_BLOCK": dict(bits=8, group_size=(128, 128), data_type="fp", act_bits=8, act_group_size=128,
+                      act_data_type="fp", act_dynamic=True, act_sym=True),
+}
+for _name, _raw in _REFUSED_PRESETS.items():
+    PRESET_SCHEMES.setdefault(_name, QuantizationScheme.from_dict(_raw))
+
 # Module-level constants as in the reference (auto_round.schemes.W4A16, ...).
 for _name, _scheme in PRESET_SCHEMES.items():
     if _name.isidentifier():
@@ -93,6 +120,8 @@ def preset_name_to_scheme(name: str) -> QuantizationScheme:
     """The preset of that name (any case), or ValueError listing the valid names."""
     if not isinstance(name, str):
         raise TypeError("scheme name must be a str, got %s" % type(name).__name__)
+    if name.upper() in _REFUSED_PRESETS:
+        return PRESET_SCHEMES[name.upper()].copy()
     raw = _java.call(_java.SchemePresets.raw, name)
     return QuantizationScheme.from_dict(_java.python_value(raw))
 
@@ -102,3 +131,35 @@ def get_gguf_scheme(scheme) -> str:
     if isinstance(scheme, str) and _java.SchemePresets.isGguf(scheme):
         return str(_java.SchemePresets.canonicalName(scheme))
     return ""
+
+
+def scheme_to_preset_name(scheme) -> str:
+    """The preset name of a scheme name or QuantizationScheme, or "" when it is no preset."""
+    if isinstance(scheme, str):
+        return scheme.upper() if scheme.upper() in PRESET_SCHEMES else ""
+    for name, preset in PRESET_SCHEMES.items():
+        if preset == scheme:
+            return name
+    return ""
+
+
+def is_preset_scheme(name: str) -> bool:
+    return name.upper() in PRESET_SCHEMES
+
+
+# data_type classifiers of the reference (substring rules on a data_type string).
+def is_mx_fp(backend: str) -> bool:
+    return "mx_fp" in backend.lower()
+
+
+def is_nv_fp(backend: str) -> bool:
+    return "nv_fp" in backend.lower()
+
+
+def is_mx_int(backend: str) -> bool:
+    return "mx_int" in backend.lower()
+
+
+def is_standard_fp(backend: str) -> bool:
+    backend = backend.lower()
+    return "fp" in backend and not is_mx_fp(backend) and not is_nv_fp(backend)

@@ -78,7 +78,10 @@ class QuantizeAndSaveTest(TempDirTestCase):
                          | {"lm_head"})
         self.assertEqual(layer_config["model.layers.2.self_attn.k_proj"],
                          {"bits": 4, "group_size": 32, "sym": True, "data_type": "int", "act_bits": 16,
-                          "act_group_size": 32, "act_sym": True, "act_data_type": "float", "act_dynamic": True})
+                          "act_group_size": 32, "act_sym": True, "act_data_type": "float", "act_dynamic": True,
+                          "scale_dtype": "torch.float16"})
+        self.assertIs(ar.model, model)
+        self.assertIs(ar.layer_config, layer_config)
         # save_quantized writes into the folder itself (no model sub-folder) and returns the model.
         saved = ar.save_quantized(self.out("direct"), format="auto_round")
         self.assertIs(saved, model)

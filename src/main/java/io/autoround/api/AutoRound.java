@@ -56,7 +56,7 @@ public final class AutoRound {
 
     /** Checks every option, the model and the output folders without quantizing anything. */
     public RunPlan plan() {
-        Path modelDir = RunPlan.resolveModel(options.model);
+        Path modelDir = RunPlan.resolveModel(options.model, options.platform);
         String name = options.model == null || options.model.isBlank() ? "stories260k" : RunPlan.modelNameOf(options.model, modelDir);
         return RunPlan.resolve(options, modelDir, name);
     }

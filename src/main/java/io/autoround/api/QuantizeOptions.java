@@ -13,6 +13,11 @@ import java.util.Map;
 public final class QuantizeOptions {
     // model and data
     public String model;
+    /**
+     * Hub of a model given as a hub id: "hf" (Hugging Face) or "model_scope" (ModelScope, as the reference's
+     * platform="model_scope"); null follows the environment ({@code AR_USE_MODELSCOPE}).
+     */
+    public String platform;
     public String dataset;
     public Integer seqlen;
     public Integer nsamples;

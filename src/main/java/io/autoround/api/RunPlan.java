@@ -206,6 +206,8 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
             int iters = options.itersOrDefault();
             if (iters == 0) {
                 eo = ExportOptions.rtn(); // the reference's RTN config serializes no iters, only enable_quanted_input
+                // ... and its compressor's low_gpu_mem_usage (dropped when false, the default)
+                eo = eo.withTuning("low_gpu_mem_usage", options.lowGpuMemUsage);
             } else {
                 eo = eo.withTuning("iters", iters).withTuning("nsamples", options.nsamplesOrDefault())
                         .withTuning("seqlen", options.seqlenOrDefault()).withTuning("batch_size", options.batchSizeOrDefault())
@@ -220,6 +222,13 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                     eo = eo.withTuning("minmax_lr", options.minmaxLr);
                 }
             }
+        }
+        if (!modelFree && SchemePresets.isGguf(presetName)) {
+            // the reference's scale_dtype defaults to fp32 for GGUF schemes and serializes what is not fp16
+            eo = eo.withTuning("scale_dtype", "torch.float32");
+        }
+        if (!modelFree && !options.amp) {
+            eo = eo.withTuning("amp", false); // the reference serializes its model context's amp (true is dropped)
         }
         eo = eo.withOverwrite(options.overwrite).withBlockNames(List.of(Architecture.BLOCK_PREFIX));
         if (options.maxShardBytes > 0) {
@@ -337,6 +346,11 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
     }
 
     static Path resolveModel(String model) {
-        return model == null || model.isBlank() ? DemoAssets.model() : ModelLocator.fromSystem().resolve(model);
+        return resolveModel(model, null);
+    }
+
+    /** The model's local folder; a hub id is downloaded from {@code platform} ("hf", "model_scope", null: env). */
+    static Path resolveModel(String model, String platform) {
+        return model == null || model.isBlank() ? DemoAssets.model() : ModelLocator.forPlatform(platform).resolve(model);
     }
 }

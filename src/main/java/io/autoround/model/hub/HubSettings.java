@@ -88,6 +88,23 @@ public record HubSettings(HubPlatform platform, String endpoint, String token, P
         return new HubSettings(HubPlatform.HUGGING_FACE, endpoint, hfToken(env, tokenFile), cache, offline);
     }
 
+    /**
+     * Settings for one hub: {@code "hf"} or {@code "model_scope"} (any case) overrides {@code AR_USE_MODELSCOPE};
+     * null keeps the environment's choice.
+     */
+    public static HubSettings forPlatform(Map<String, String> env, String platform) {
+        if (platform == null) {
+            return fromEnvironment(env);
+        }
+        Map<String, String> copy = new java.util.HashMap<>(env);
+        switch (platform.trim().toLowerCase(Locale.ROOT)) {
+            case "hf" -> copy.remove("AR_USE_MODELSCOPE");
+            case "model_scope", "modelscope" -> copy.put("AR_USE_MODELSCOPE", "1");
+            default -> throw new IllegalArgumentException("platform must be 'hf' or 'model_scope', got '" + platform + "'");
+        }
+        return fromEnvironment(copy);
+    }
+
     /** Same settings with another cache folder. */
     public HubSettings withCacheDir(Path dir) {
         return new HubSettings(platform, endpoint, token, dir, offline);

@@ -39,6 +39,14 @@ public final class ModelLocator {
         return new ModelLocator(HubClient.fromSystem());
     }
 
+    /**
+     * Locator for one hub: "hf" or "model_scope" (the reference's {@code platform} argument), null for the one the
+     * environment selects. The rest of the settings (endpoints, tokens, caches, offline) come from the environment.
+     */
+    public static ModelLocator forPlatform(String platform) {
+        return new ModelLocator(new HubClient(HubSettings.forPlatform(System.getenv(), platform)));
+    }
+
     /** Local folder holding the model named by {@code modelOrPath}. */
     public Path resolve(String modelOrPath) {
         if (modelOrPath == null || modelOrPath.isBlank()) {

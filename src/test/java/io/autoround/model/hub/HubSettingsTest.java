@@ -37,6 +37,20 @@ class HubSettingsTest {
     }
 
     @Test
+    void platformPerCallOverridesTheEnvironment() {
+        Map<String, String> env = Map.of("MODELSCOPE_CACHE", dir.resolve("ms").toString(), "HF_HOME", dir.toString());
+        HubSettings ms = HubSettings.forPlatform(env, "model_scope");
+        assertEquals(HubPlatform.MODELSCOPE, ms.platform());
+        assertEquals("https://www.modelscope.cn", ms.endpoint());
+        assertEquals(dir.resolve("ms/hf-layout"), ms.cacheDir());
+        assertEquals(HubPlatform.HUGGING_FACE, HubSettings.forPlatform(env, null).platform());
+        Map<String, String> msEnv = Map.of("AR_USE_MODELSCOPE", "1", "HF_HOME", dir.toString());
+        assertEquals(HubPlatform.HUGGING_FACE, HubSettings.forPlatform(msEnv, "hf").platform());
+        assertEquals(HubPlatform.MODELSCOPE, HubSettings.forPlatform(msEnv, null).platform());
+        assertThrows(IllegalArgumentException.class, () -> HubSettings.forPlatform(env, "s3"));
+    }
+
+    @Test
     void explicitCacheEndpointAndOffline() {
         HubSettings s = HubSettings.fromEnvironment(Map.of("HF_HOME", "/ignored", "HF_HUB_CACHE", dir.toString(),
                 "HF_ENDPOINT", "https://hf-mirror.com/", "HF_HUB_OFFLINE", "yes"));
