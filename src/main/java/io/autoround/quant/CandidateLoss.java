@@ -15,18 +15,31 @@ interface CandidateLoss {
     CandidateLoss VECTOR = new VectorCandidateLoss();
 
     /**
-     * Writes into {@code out[k]} (k < count) the loss of candidate {@code (iscale[k], scale[k])} over
+     * Writes into {@code out[k]} (from <= k < to) the loss of candidate {@code (iscale[k], scale[k])} over
      * {@code x[0..n)} with element weights {@code qw[0..n)}, codes clamped to [-nmax, nmax - 1], intermediates
-     * rounded to {@code p}.
+     * rounded to {@code p}. A loss that is certainly above {@code bound} or above another candidate's loss may be
+     * replaced by a smaller value that is still above it, so the first lowest loss of the candidates (together with
+     * one of loss {@code bound}) is found as if all were exact. An infinite bound gives every loss exactly.
      */
-    void losses(float[] x, float[] qw, int n, float[] iscale, float[] scale, int count, int nmax, Precision p,
-            double[] out);
+    void losses(float[] x, float[] qw, int n, float[] iscale, float[] scale, int from, int to, int nmax,
+            Precision p, double bound, double[] out);
 
-    private static void scalarLosses(float[] x, float[] qw, int n, float[] iscale, float[] scale, int count, int nmax,
-            Precision p, double[] out) {
-        for (int k = 0; k < count; k++) {
+    /** The scalar loop: every loss in full, in element order (the bound allows this). */
+    private static void scalarLosses(float[] x, float[] qw, int n, float[] iscale, float[] scale, int from, int to,
+            int nmax, Precision p, double bound, double[] out) {
+        for (int k = from; k < to; k++) {
             out[k] = scalarLoss(x, qw, n, iscale[k], scale[k], nmax, p);
         }
+    }
+
+    /** True when no weight is negative or NaN, so that partial loss sums never decrease. */
+    static boolean nonNegative(float[] qw, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!(qw[i] >= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The loss of one candidate: doubles summing float terms {@code qw * d^2} in element order. */

@@ -143,7 +143,9 @@ public final class IntScaleSearch {
                     k++;
                 }
             }
-            lossFn.losses(x, xw, len, iscales, scales, k, nmax, p, losses);
+            // candidate 0 first: its loss bounds the others, whose evaluation can stop once they exceed it
+            losses[0] = CandidateLoss.scalarLoss(x, xw, len, iscales[0], scales[0], nmax, p);
+            lossFn.losses(x, xw, len, iscales, scales, 1, k, nmax, p, losses[0], losses);
             float best = scales[0];
             double bestLoss = losses[0];
             for (int c = 1; c < k; c++) {

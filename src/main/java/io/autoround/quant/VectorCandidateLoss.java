@@ -12,54 +12,79 @@ import jdk.incubator.vector.VectorSpecies;
  * elements in the scalar order and accumulates its own double sum, so each loss is bit-identical to
  * {@link CandidateLoss#scalarLoss} (summing elements across lanes would reorder the double additions). All other
  * steps are elementwise IEEE float operations, which the Vector API performs exactly as scalar Java does.
+ * A batch of candidates stops early once all its partial sums exceed the best loss known (the bound or a finished
+ * candidate's loss): with non-negative terms a partial sum never exceeds the final one.
  */
 final class VectorCandidateLoss implements CandidateLoss {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** Doubles of the same vector size: one float vector widens into two of them (parts 0 and 1). */
     private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
+    /** Ints of the same vector size, for the bf16 rounding on the float bits. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude < 2^22 to an integer, half to even. */
     private static final float RINT_MAGIC = 12582912f;
 
+    /** Elements between two checks whether a whole batch of candidates is already out of the running. */
+    private static final int CHECK_EVERY = 16;
+
     @Override
-    public void losses(float[] x, float[] qw, int n, float[] iscale, float[] scale, int count, int nmax, Precision p,
-            double[] out) {
+    public void losses(float[] x, float[] qw, int n, float[] iscale, float[] scale, int from, int to, int nmax,
+            Precision p, double bound, double[] out) {
+        // Precision.round per lane as in HalfFloats.toBf16Bits (finite values): bits + 0x7FFF + lowest kept bit, low
+        // half cleared; for FP32 the same integer steps with zero constants and a full mask leave the bits alone.
+        // Written out inline below: a vector helper method that C2 does not inline costs boxed vectors.
         boolean bf16 = p == Precision.BF16;
+        IntVector lsb = IntVector.broadcast(I, bf16 ? 1 : 0);
+        IntVector roundUp = IntVector.broadcast(I, bf16 ? 0x7FFF : 0);
+        IntVector keep = IntVector.broadcast(I, bf16 ? 0xFFFF0000 : -1);
+        float lo = -nmax;
+        float hi = nmax - 1;
         int half = D.length();
-        for (int b = 0; b < count; b += F.length()) {
-            VectorMask<Float> m = F.indexInRange(b, count);
+        // partial sums only grow when no term is negative; otherwise they prove nothing and every loss runs in full
+        boolean stopEarly = bound < Double.POSITIVE_INFINITY && CandidateLoss.nonNegative(qw, n);
+        double best = stopEarly ? bound : Double.POSITIVE_INFINITY;
+        for (int b = from; b < to; b += F.length()) {
+            VectorMask<Float> m = F.indexInRange(b - from, to - from);
+            VectorMask<Double> inLo = D.indexInRange(b - from, to - from);
+            VectorMask<Double> inHi = D.indexInRange(b + half - from, to - from);
+            // +inf on the lanes past the last candidate, so that they never hold the batch in the running
+            DoubleVector padLo = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY).blend(0.0, inLo);
+            DoubleVector padHi = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY).blend(0.0, inHi);
             // masked-off lanes load 0 for iscale and scale: finite losses that are never stored
             FloatVector is = FloatVector.fromArray(F, iscale, b, m);
             FloatVector sc = FloatVector.fromArray(F, scale, b, m);
             // two accumulators (the low and high half of the lanes) also hide the latency of the double adds
-            DoubleVector lo = DoubleVector.zero(D);
-            DoubleVector hi = DoubleVector.zero(D);
-            for (int i = 0; i < n; i++) {
-                FloatVector t = term(FloatVector.broadcast(F, x[i]), qw[i], is, sc, nmax, bf16);
-                lo = lo.add(t.convertShape(VectorOperators.F2D, D, 0));
-                hi = hi.add(t.convertShape(VectorOperators.F2D, D, 1));
+            DoubleVector accLo = DoubleVector.zero(D);
+            DoubleVector accHi = DoubleVector.zero(D);
+            for (int i0 = 0; i0 < n; i0 += CHECK_EVERY) {
+                for (int i = i0, end = Math.min(n, i0 + CHECK_EVERY); i < end; i++) {
+                    FloatVector xv = FloatVector.broadcast(F, x[i]);
+                    // l = clamp(rint(round(iscale * x))): clamping first equals clamping after rint (integer bounds,
+                    // rint monotone); only the sign of a zero code can differ, which changes no loss term
+                    IntVector v = is.mul(xv).reinterpretAsInts();
+                    v = v.add(v.lanewise(VectorOperators.LSHR, 16).and(lsb).add(roundUp)).and(keep);
+                    FloatVector l = v.reinterpretAsFloats().max(lo).min(hi).add(RINT_MAGIC).sub(RINT_MAGIC);
+                    // d = round(round(scale * l) - x)
+                    v = sc.mul(l).reinterpretAsInts();
+                    v = v.add(v.lanewise(VectorOperators.LSHR, 16).and(lsb).add(roundUp)).and(keep);
+                    v = v.reinterpretAsFloats().sub(xv).reinterpretAsInts();
+                    v = v.add(v.lanewise(VectorOperators.LSHR, 16).and(lsb).add(roundUp)).and(keep);
+                    FloatVector d = v.reinterpretAsFloats();
+                    // qw * (d * d): float products commute exactly
+                    FloatVector t = d.mul(d).mul(qw[i]);
+                    accLo = accLo.add(t.convertShape(VectorOperators.F2D, D, 0));
+                    accHi = accHi.add(t.convertShape(VectorOperators.F2D, D, 1));
+                }
+                // every candidate of the batch already above the best loss: none of them can win
+                if (accLo.add(padLo).min(accHi.add(padHi)).reduceLanes(VectorOperators.MIN) > best) {
+                    break;
+                }
             }
-            lo.intoArray(out, b, D.indexInRange(b, count));
-            hi.intoArray(out, b + half, D.indexInRange(b + half, count));
+            accLo.intoArray(out, b, inLo);
+            accHi.intoArray(out, b + half, inHi);
+            for (int k = b; stopEarly && k < Math.min(to, b + F.length()); k++) {
+                best = out[k] < best ? out[k] : best;
+            }
         }
-    }
-
-    /** {@code qw * d^2} of one element for a vector of candidates, as in {@link CandidateLoss#scalarLoss}. */
-    private static FloatVector term(FloatVector x, float qw, FloatVector iscale, FloatVector scale, int nmax,
-            boolean bf16) {
-        // clamp before rint: with integer bounds it equals rint then clamp (rint is monotone and fixes integers);
-        // only the sign of a zero code can differ, which changes no loss term
-        FloatVector l = round(iscale.mul(x), bf16).max(-nmax).min(nmax - 1).add(RINT_MAGIC).sub(RINT_MAGIC);
-        FloatVector d = round(round(scale.mul(l), bf16).sub(x), bf16);
-        return d.mul(d).mul(qw); // float products commute exactly: the scalar qw * (d * d)
-    }
-
-    /** {@link Precision#round} per lane: bf16 round-half-even of finite values (HalfFloats.toBf16Bits). */
-    private static FloatVector round(FloatVector v, boolean bf16) {
-        if (!bf16) {
-            return v;
-        }
-        IntVector bits = v.reinterpretAsInts();
-        IntVector rounded = bits.add(bits.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7FFF)).lanewise(VectorOperators.AND, -65536);
-        return rounded.reinterpretAsFloats();
     }
 }

@@ -64,8 +64,9 @@ class CandidateLossTest {
                             scale[0] = 1f / iscale[0];
                             double[] expected = new double[count];
                             double[] actual = new double[count];
-                            CandidateLoss.SCALAR.losses(x, qw, n, iscale, scale, count, nmax, p, expected);
-                            CandidateLoss.VECTOR.losses(x, qw, n, iscale, scale, count, nmax, p, actual);
+                            double inf = Double.POSITIVE_INFINITY;
+                            CandidateLoss.SCALAR.losses(x, qw, n, iscale, scale, 0, count, nmax, p, inf, expected);
+                            CandidateLoss.VECTOR.losses(x, qw, n, iscale, scale, 0, count, nmax, p, inf, actual);
                             for (int k = 0; k < count; k++) {
                                 assertEquals(Double.doubleToRawLongBits(expected[k]),
                                         Double.doubleToRawLongBits(actual[k]), p + " bits " + bits + " kind " + kind
@@ -77,6 +78,61 @@ class CandidateLossTest {
                 }
             }
         }
+    }
+
+    @Test
+    void boundedLossesKeepEveryPossibleWinnerExact() {
+        Random rnd = new Random(11);
+        int replaced = 0;
+        for (Precision p : Precision.values()) {
+            for (int bits : BITS) {
+                int nmax = 1 << (bits - 1);
+                for (int trial = 0; trial < 40; trial++) {
+                    int n = 1 + rnd.nextInt(160);
+                    float[] x = group(rnd, n, trial % 5);
+                    float[] qw = importance(rnd, n, trial % 2 == 0);
+                    if (trial % 7 == 3) {
+                        qw[rnd.nextInt(n)] = -0.5f; // a negative weight: partial sums prove nothing
+                    }
+                    int count = 1 + rnd.nextInt(120);
+                    int from = rnd.nextInt(count);
+                    float[] iscale = new float[count];
+                    float[] scale = new float[count];
+                    for (int k = 0; k < count; k++) {
+                        iscale[k] = p.round((float) (nmax * (0.5 + 3 * rnd.nextDouble()) / maxAbs(x)));
+                        scale[k] = p.round(1f / iscale[k]);
+                    }
+                    double[] exact = new double[count];
+                    CandidateLoss.SCALAR.losses(x, qw, n, iscale, scale, 0, count, nmax, p,
+                            Double.POSITIVE_INFINITY, exact);
+                    // a bound from a real candidate (as the search passes) or an arbitrary one
+                    double bound = trial % 3 == 0 ? exact[rnd.nextInt(count)] * rnd.nextDouble() : exact[0];
+                    double[] out = new double[count];
+                    CandidateLoss.VECTOR.losses(x, qw, n, iscale, scale, from, count, nmax, p, bound, out);
+                    double min = bound;
+                    for (int k = from; k < count; k++) {
+                        min = Math.min(min, exact[k]);
+                    }
+                    for (int k = from; k < count; k++) {
+                        if (Double.doubleToRawLongBits(out[k]) != Double.doubleToRawLongBits(exact[k])) {
+                            replaced++;
+                            String what = p + " bits " + bits + " trial " + trial + " candidate " + k;
+                            assertTrue(exact[k] > min && out[k] > min, what + ": " + out[k] + " for " + exact[k]
+                                    + " with the lowest " + min);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(replaced > 100, "early stops exercised: " + replaced);
+    }
+
+    private static float maxAbs(float[] x) {
+        float m = Float.MIN_NORMAL;
+        for (float v : x) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
     }
 
     @Test
