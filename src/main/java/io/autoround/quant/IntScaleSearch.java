@@ -9,11 +9,17 @@ import java.util.stream.IntStream;
  * (2-bit: step 0.01, J 90; else step {@code ratio*nmax/100}, J 100, ratio 0.75) and keeps the scale with the
  * lowest importance-weighted squared error. The scale stays in the weight's precision (no fp16 rounding inside);
  * the stored scale is rounded to the scale dtype as the export does.
+ *
+ * <p>Groups are searched in parallel; the candidates' losses come from a {@link CandidateLoss} (the Vector API kernel
+ * by default), which gives the same chosen scale as the scalar loop bit for bit.
  */
 public final class IntScaleSearch {
 
     /** The reference's default search ratio (env {@code AR_SEARCH_SCALE_RATIO}). */
     public static final double DEFAULT_RATIO = 0.75;
+
+    /** Groups one parallel task searches: enough to amortise its buffers, few enough to balance the cores. */
+    private static final int GROUPS_PER_TASK = 64;
 
     private IntScaleSearch() {
     }
@@ -86,9 +92,6 @@ public final class IntScaleSearch {
         });
         return new QuantResult(new QuantizedWeight(name, rows, cols, scheme, codes, scales, zeros, Float.NaN), deq);
     }
-
-    /** Groups one parallel task searches: enough to amortise its buffers, few enough to balance two cores. */
-    private static final int GROUPS_PER_TASK = 64;
 
     /** The search of one group at a time, with buffers reused across the groups of one task. */
     private static final class GroupSearch {
