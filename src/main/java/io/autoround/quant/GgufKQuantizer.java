@@ -1,5 +1,7 @@
 package io.autoround.quant;
 
+import java.util.stream.IntStream;
+
 /**
  * RTN (iters 0, no importance matrix) for the GGUF k-quant data types (reference-spec 2.8): {@code int_asym_dq}
  * with 2 bits (Q2_K: sub-blocks of 16, 4-bit scales and mins), 4 or 5 bits (Q4_K, Q5_K: sub-blocks of 32, 6-bit
@@ -20,6 +22,9 @@ public final class GgufKQuantizer {
     public static final String ASYM = "int_asym_dq";
     /** Data type of Q3_K / Q6_K. */
     public static final String SYM = "int_sym_dq";
+
+    /** Super-blocks one parallel task quantizes: enough to amortise the task, few enough to balance the cores. */
+    private static final int SUPER_BLOCKS_PER_TASK = 256;
 
     private GgufKQuantizer() {}
 
@@ -54,15 +59,20 @@ public final class GgufKQuantizer {
         float[] scales = new float[groups];
         int[] ints = new int[groups];
         float[] mins = asym ? new float[groups] : null;
-        for (int sb = 0; sb < w.length / QK_K; sb++) {
-            if (asym && scheme.bits() == 2) {
-                q2SuperBlock(w, sb * QK_K, codes, scales, mins, ints);
-            } else if (asym) {
-                asymSuperBlock(w, sb * QK_K, scheme.bits(), codes, scales, mins, ints);
-            } else {
-                symSuperBlock(w, sb * QK_K, scheme.bits(), codes, scales, ints);
+        // super-blocks are independent and each writes only its own slots: search them on all cores
+        int superBlocks = w.length / QK_K;
+        int tasks = (superBlocks + SUPER_BLOCKS_PER_TASK - 1) / SUPER_BLOCKS_PER_TASK;
+        IntStream.range(0, tasks).parallel().forEach(t -> {
+            for (int sb = t * SUPER_BLOCKS_PER_TASK; sb < Math.min(superBlocks, (t + 1) * SUPER_BLOCKS_PER_TASK); sb++) {
+                if (asym && scheme.bits() == 2) {
+                    q2SuperBlock(w, sb * QK_K, codes, scales, mins, ints);
+                } else if (asym) {
+                    asymSuperBlock(w, sb * QK_K, scheme.bits(), codes, scales, mins, ints);
+                } else {
+                    symSuperBlock(w, sb * QK_K, scheme.bits(), codes, scales, ints);
+                }
             }
-        }
+        });
         int offset = 1 << (scheme.bits() - 1);
         float[] deq = new float[w.length];
         for (int i = 0; i < w.length; i++) {

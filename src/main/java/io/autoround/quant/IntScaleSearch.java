@@ -1,5 +1,7 @@
 package io.autoround.quant;
 
+import java.util.stream.IntStream;
+
 /**
  * Optimised RTN for symmetric INT ({@code opt_rtn_int_sym}: {@code quant_tensor_opt_rtn_sym} /
  * {@code search_scales}, reference-spec 1.14). Per group, starting from {@code scale = -m / nmax} (m = the signed
@@ -7,11 +9,17 @@ package io.autoround.quant;
  * (2-bit: step 0.01, J 90; else step {@code ratio*nmax/100}, J 100, ratio 0.75) and keeps the scale with the
  * lowest importance-weighted squared error. The scale stays in the weight's precision (no fp16 rounding inside);
  * the stored scale is rounded to the scale dtype as the export does.
+ *
+ * <p>Groups are searched in parallel; the candidates' losses come from a {@link CandidateLoss} (the Vector API kernel
+ * by default), which gives the same chosen scale as the scalar loop bit for bit.
  */
 public final class IntScaleSearch {
 
     /** The reference's default search ratio (env {@code AR_SEARCH_SCALE_RATIO}). */
     public static final double DEFAULT_RATIO = 0.75;
+
+    /** Groups one parallel task searches: enough to amortise its buffers, few enough to balance the cores. */
+    private static final int GROUPS_PER_TASK = 64;
 
     private IntScaleSearch() {
     }
@@ -50,6 +58,12 @@ public final class IntScaleSearch {
     /** Opt-RTN quant-dequant with an explicit search ratio. */
     public static QuantResult quantize(String name, float[] w, int rows, int cols, QuantScheme scheme,
             QuantOptions opts, double ratio) {
+        return quantize(name, w, rows, cols, scheme, opts, ratio, CandidateLoss.VECTOR);
+    }
+
+    /** Opt-RTN quant-dequant evaluating the candidates with {@code lossFn} (tests compare implementations). */
+    static QuantResult quantize(String name, float[] w, int rows, int cols, QuantScheme scheme, QuantOptions opts,
+            double ratio, CandidateLoss lossFn) {
         if (!scheme.sym()) {
             throw new IllegalArgumentException(name + ": the opt-RTN scale search is for symmetric INT only");
         }
@@ -57,7 +71,6 @@ public final class IntScaleSearch {
         IntQuantizer.checkShape(name, w, layout);
         int bits = scheme.bits();
         int nmax = 1 << (bits - 1);
-        Precision p = opts.precision();
         float[] qw = Importance.elementWeights(name, w, layout, opts.importance(), bits, bits == 2 ? 16 : 32);
         double step = bits == 2 ? 0.01 : ratio * nmax / 100.0;
         int span = bits == 2 ? 90 : 100;
@@ -66,26 +79,102 @@ public final class IntScaleSearch {
         int[] zeros = new int[n];
         int[] codes = new int[w.length];
         float[] deq = new float[w.length];
-        float thresh = p.round(1e-5f);
-        for (int g = 0; g < n; g++) {
+        // groups are independent and each writes only its own slots, so the result does not depend on the split
+        int chunks = (n + GROUPS_PER_TASK - 1) / GROUPS_PER_TASK;
+        IntStream.range(0, chunks).parallel().forEach(t -> {
+            GroupSearch search = new GroupSearch(w, qw, layout, nmax, step, span, opts.precision(), lossFn);
+            for (int g = t * GROUPS_PER_TASK; g < Math.min(n, (t + 1) * GROUPS_PER_TASK); g++) {
+                float s = search.bestScale(g);
+                scales[g] = opts.scaleDtype().round(s);
+                zeros[g] = nmax;
+                search.quantizeGroup(g, s, codes, deq);
+            }
+        });
+        return new QuantResult(new QuantizedWeight(name, rows, cols, scheme, codes, scales, zeros, Float.NaN), deq);
+    }
+
+    /** The search of one group at a time, with buffers reused across the groups of one task. */
+    private static final class GroupSearch {
+        private final float[] w;
+        private final float[] qw;
+        private final GroupLayout layout;
+        private final int nmax;
+        private final double step;
+        private final int span;
+        private final Precision p;
+        private final CandidateLoss lossFn;
+        private final float thresh;
+        private final float[] x;
+        private final float[] xw;
+        private final float[] iscales;
+        private final float[] scales;
+        private final double[] losses;
+
+        GroupSearch(float[] w, float[] qw, GroupLayout layout, int nmax, double step, int span, Precision p,
+                CandidateLoss lossFn) {
+            this.w = w;
+            this.qw = qw;
+            this.layout = layout;
+            this.nmax = nmax;
+            this.step = step;
+            this.span = span;
+            this.p = p;
+            this.lossFn = lossFn;
+            this.thresh = p.round(1e-5f);
+            int size = layout.perTensor() ? layout.rows() * layout.cols() : layout.width();
+            x = new float[size];
+            xw = new float[size];
+            iscales = new float[2 * span + 1];
+            scales = new float[2 * span + 1];
+            losses = new double[2 * span + 1];
+        }
+
+        /**
+         * The searched scale of group g: candidate 0 is {@code -m / nmax}, then j = -span..span without 0; the first
+         * candidate of lowest loss wins (strict {@code <}), as in the reference's loop.
+         */
+        float bestScale(int g) {
+            int len = gather(g);
             float rm = rcp(p.round(signedMax(w, layout, g)), p);
-            float best = rcp(p.round(-nmax * rm), p);
-            double bestLoss = loss(w, qw, layout, g, p.round(-nmax * rm), best, nmax, p);
+            iscales[0] = p.round(-nmax * rm);
+            scales[0] = rcp(iscales[0], p);
+            int k = 1;
             for (int j = -span; j <= span; j++) {
-                if (j == 0) {
-                    continue;
-                }
-                float iscale = p.round((float) -(nmax - step * j) * rm);
-                float scale = rcp(iscale, p);
-                double l = loss(w, qw, layout, g, iscale, scale, nmax, p);
-                if (l < bestLoss) {
-                    bestLoss = l;
-                    best = scale;
+                if (j != 0) {
+                    iscales[k] = p.round((float) -(nmax - step * j) * rm);
+                    scales[k] = rcp(iscales[k], p);
+                    k++;
                 }
             }
-            float s = best < 0 ? Math.min(best, -thresh) : Math.max(best, thresh);
-            scales[g] = opts.scaleDtype().round(s);
-            zeros[g] = nmax;
+            // candidate 0 first: its loss bounds the others, whose evaluation can stop once they exceed it
+            losses[0] = CandidateLoss.scalarLoss(x, xw, len, iscales[0], scales[0], nmax, p);
+            lossFn.losses(x, xw, len, iscales, scales, 1, k, nmax, p, losses[0], losses);
+            float best = scales[0];
+            double bestLoss = losses[0];
+            for (int c = 1; c < k; c++) {
+                if (losses[c] < bestLoss) {
+                    bestLoss = losses[c];
+                    best = scales[c];
+                }
+            }
+            return best < 0 ? Math.min(best, -thresh) : Math.max(best, thresh);
+        }
+
+        /** Copies group g's elements and weights, row by row, into the contiguous buffers; returns their count. */
+        private int gather(int g) {
+            int len = 0;
+            int c0 = layout.colStart(g);
+            int width = layout.colEnd(g) - c0;
+            for (int r = layout.rowStart(g); r < layout.rowEnd(g); r++) {
+                System.arraycopy(w, r * layout.cols() + c0, x, len, width);
+                System.arraycopy(qw, r * layout.cols() + c0, xw, len, width);
+                len += width;
+            }
+            return len;
+        }
+
+        /** Codes and fake-quant values of group g at scale s (before the scale dtype rounding, as the reference). */
+        void quantizeGroup(int g, float s, int[] codes, float[] deq) {
             for (int r = layout.rowStart(g); r < layout.rowEnd(g); r++) {
                 for (int c = layout.colStart(g); c < layout.colEnd(g); c++) {
                     int i = r * layout.cols() + c;
@@ -95,22 +184,6 @@ public final class IntScaleSearch {
                 }
             }
         }
-        return new QuantResult(new QuantizedWeight(name, rows, cols, scheme, codes, scales, zeros, Float.NaN), deq);
-    }
-
-    /** Weighted squared error of quantising group g with codes round(iscale * x) and dequant scale. */
-    private static double loss(float[] w, float[] qw, GroupLayout layout, int g, float iscale, float scale, int nmax,
-            Precision p) {
-        double sum = 0;
-        for (int r = layout.rowStart(g); r < layout.rowEnd(g); r++) {
-            for (int c = layout.colStart(g); c < layout.colEnd(g); c++) {
-                int i = r * layout.cols() + c;
-                float l = IntQuantizer.clamp((float) Math.rint(p.round(iscale * w[i])), -nmax, nmax - 1);
-                float d = p.round(p.round(scale * l) - w[i]);
-                sum += qw[i] * (d * d);
-            }
-        }
-        return sum;
     }
 
     /** The element of largest magnitude with its sign (first one on ties, like argmax). */

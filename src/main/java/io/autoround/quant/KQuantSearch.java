@@ -48,12 +48,12 @@ public final class KQuantSearch {
             int l = clamp((int) Math.rint(iscale * (x[off + i] - min)), 0, nmax);
             bestError += w[i] * error(scale * l + min - x[off + i], useMad);
         }
+        int[] laux = new int[n]; // every candidate overwrites all n codes
         for (int k = 0; k <= nstep; k++) {
             float is = (rmin + rdelta * k + nmax) / (max - min);
             float sumL = 0;
             float sumL2 = 0;
             float sumXL = 0;
-            int[] laux = new int[n];
             for (int i = 0; i < n; i++) {
                 int l = clamp((int) Math.rint(is * (x[off + i] - min)), 0, nmax);
                 laux[i] = l;
