@@ -176,6 +176,11 @@ public final class SignRoundBlockTuner {
         }
     }
 
+    /** {@code to.copy_(from)} as one scripted call. */
+    static void scriptedCopy(NDArray to, NDArray from) {
+        ScriptedFunctions.update("CopyInto", COPY_INTO, new NDArray[] {to, from});
+    }
+
     /** Every learnable array of the block's layers, in a fixed order. */
     private static List<NDArray> tunedArrays(List<LinearTuningParams> params) {
         List<NDArray> out = new ArrayList<>();
@@ -200,10 +205,17 @@ public final class SignRoundBlockTuner {
         return out;
     }
 
-    /** Overwrites each of {@code to} with the matching array of {@code from}, on the device (one copy kernel each). */
+    /**
+     * Overwrites each of {@code to} with the matching array of {@code from}, on the device: one copy kernel each on
+     * CUDA; on the CPU, where a TorchScript call costs more than it saves, two DJL ops.
+     */
     private static void copyInto(List<NDArray> from, List<NDArray> to) {
         for (int i = 0; i < from.size(); i++) {
-            ScriptedFunctions.update("CopyInto", COPY_INTO, new NDArray[] {to.get(i), from.get(i)});
+            if (to.get(i).getDevice().isGpu()) {
+                scriptedCopy(to.get(i), from.get(i));
+            } else {
+                to.get(i).muli(0f).addi(from.get(i));
+            }
         }
     }
 

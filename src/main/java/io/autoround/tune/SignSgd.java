@@ -12,7 +12,7 @@ import java.util.Map;
  * with mu = 0 there is no buffer and p -= lr * sign(g).
  */
 final class SignSgd implements BlockOptimizer {
-    // without momentum a step is one scripted call (a fused kernel for lr * sign(g) on CUDA) instead of four DJL ops
+    // on CUDA without momentum a step is one scripted call (a fused kernel for lr * sign(g)) instead of four DJL ops
     private static final String STEP = """
               def forward(self: __torch__.SignSgdStep,
                 p: Tensor,
@@ -35,14 +35,21 @@ final class SignSgd implements BlockOptimizer {
                 return None
             """;
     private final double momentum;
+    private final boolean scriptedOnCpu;
     private final NDManager state;
     private final Map<NDArray, NDArray> buffers = new IdentityHashMap<>();
 
     SignSgd(NDManager manager, double momentum) {
+        this(manager, momentum, false);
+    }
+
+    /** @param scriptedOnCpu use the scripted step on the CPU too (for the test that holds it against the DJL ops) */
+    SignSgd(NDManager manager, double momentum, boolean scriptedOnCpu) {
         if (!(momentum >= 0) || Double.isInfinite(momentum)) {
             throw new IllegalArgumentException("SignSGD momentum must be a finite value >= 0, got " + momentum);
         }
         this.momentum = momentum;
+        this.scriptedOnCpu = scriptedOnCpu;
         this.state = manager.newSubManager();
     }
 
@@ -53,7 +60,7 @@ final class SignSgd implements BlockOptimizer {
 
     @Override
     public void stepClamped(NDArray p, double lr, float lo, float hi) {
-        if (momentum != 0) {
+        if (!fusedOn(p)) {
             BlockOptimizer.super.stepClamped(p, lr, lo, hi);
             return;
         }
@@ -69,7 +76,7 @@ final class SignSgd implements BlockOptimizer {
 
     @Override
     public void step(NDArray p, double lr) {
-        if (momentum == 0) {
+        if (fusedOn(p)) {
             try (NDArray g = p.getGradient()) {
                 ScriptedFunctions.update("SignSgdStep", STEP, new NDArray[] {p, g}, lr);
             }
@@ -82,6 +89,14 @@ final class SignSgd implements BlockOptimizer {
             }
             BlockOptimizer.zeroGradient(g);
         }
+    }
+
+    /**
+     * The scripted step pays on CUDA, where it is one fused kernel; on the CPU a TorchScript call costs more than the
+     * four small DJL ops it replaces, so the CPU keeps them.
+     */
+    private boolean fusedOn(NDArray p) {
+        return momentum == 0 && (scriptedOnCpu || p.getDevice().isGpu());
     }
 
     private NDArray updatedBuffer(NDArray p, NDArray g) {
