@@ -5,7 +5,9 @@
 # Qwen3-8B-shaped random-weight model, W4A16 200 iters at 128 x 512 tokens: per-block seconds, peak GPU), ref-8b-block
 # (the reference on the same model), amp-off (tiny W4A16 with --disable_amp), 0.6b / 1.7b (whole random-weight models of
 # Qwen3-0.6B's and Qwen3-1.7B's shapes, 28 layers, same protocol as 8b-block) and ref-0.6b / ref-1.7b (the reference). Every step prints wall time, peak GPU
-# memory and the CLI's own per-block lines; AR_EXTRA adds flags to every project run.
+# memory and the CLI's own per-block lines; AR_EXTRA adds flags to every project run; ITERS (default 200) sets the
+# 8b-block run's iterations (e.g. a short run under PYTORCH_NO_CUDA_MEMORY_CACHING=1, where the sampled GPU peak
+# of AR_TUNE_PROFILE=1 is libtorch's live tensors).
 set -u
 G="${G:-$PWD/.gpu}"; L=/tmp/logs; rm -rf "$L"; mkdir -p "$L"
 . "$G/scripts/lib.sh"
@@ -52,7 +54,7 @@ for part in "$@"; do
     tiny) tiny W4A16; tiny W2A16 ;;
     amp-off) tiny W4A16 --disable_amp ;;
     8b-block) make8b
-      step 8b 500 $AR --model $B8 --scheme W4A16 --iters 200 --nsamples 128 --seqlen 512 --batch_size 8 \
+      step 8b 500 $AR --model $B8 --scheme W4A16 --iters ${ITERS:-200} --nsamples 128 --seqlen 512 --batch_size 8 \
         --dataset "$TEXT" --format auto_round --output_dir /tmp/q/8b --overwrite ${AR_EXTRA:-}
       blocks 8b ;;
     ref-8b-block) make8b; . "$G/ref/setup_ref.sh"

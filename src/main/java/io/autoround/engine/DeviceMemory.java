@@ -15,7 +15,12 @@ import java.util.OptionalLong;
  * expose libtorch's allocator statistics. Empty where there is no NVIDIA driver or no current context.
  */
 public final class DeviceMemory {
-    private static final MethodHandle MEM_GET_INFO = lookup();
+    private static final MethodHandle MEM_GET_INFO = lookup("cuMemGetInfo_v2",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+    private static final MethodHandle CTX_GET_CURRENT = lookup("cuCtxGetCurrent",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    private static final MethodHandle CTX_SET_CURRENT = lookup("cuCtxSetCurrent",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
 
     private DeviceMemory() {}
 
@@ -37,11 +42,36 @@ public final class DeviceMemory {
         }
     }
 
-    private static MethodHandle lookup() {
+    /** The CUDA context current on the calling thread (0 when none or no driver), to share with another thread. */
+    public static long currentContext() {
+        if (CTX_GET_CURRENT == null) {
+            return 0;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ctx = arena.allocate(ValueLayout.ADDRESS);
+            int status = (int) CTX_GET_CURRENT.invokeExact(ctx);
+            return status == 0 ? ctx.get(ValueLayout.ADDRESS, 0).address() : 0;
+        } catch (Throwable t) {
+            return 0;
+        }
+    }
+
+    /** Makes {@code context} (from {@link #currentContext}) current on the calling thread; false when it cannot. */
+    public static boolean useContext(long context) {
+        if (CTX_SET_CURRENT == null || context == 0) {
+            return false;
+        }
+        try {
+            return (int) CTX_SET_CURRENT.invokeExact(MemorySegment.ofAddress(context)) == 0;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    private static MethodHandle lookup(String symbol, FunctionDescriptor descriptor) {
         try {
             SymbolLookup cuda = SymbolLookup.libraryLookup("libcuda.so.1", Arena.global());
-            return Linker.nativeLinker().downcallHandle(cuda.find("cuMemGetInfo_v2").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+            return Linker.nativeLinker().downcallHandle(cuda.find(symbol).orElseThrow(), descriptor);
         } catch (RuntimeException | LinkageError e) {
             return null; // no driver here (CPU machines)
         }

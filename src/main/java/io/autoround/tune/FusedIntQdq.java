@@ -1,19 +1,22 @@
 package io.autoround.tune;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import io.autoround.engine.ScriptedFunctions;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One layer's INT quant-dequant forward, and its written-out backward ({@link IntQdqGradients}), each as a single
- * TorchScript function: the per-group scale (and zero point) from the min/max clipping scales, the full-size
- * elementwise chain, the group sums and the chain rule back to the clipping scales. On CUDA libtorch fuses the
- * elementwise chains into a few generated kernels and runs the rest without a JNI round trip per operation; the DJL
- * op chain it replaces was ~25 small and ~12 full-size kernels per layer and direction plus an autograd pass. The
- * arithmetic is the eager chain's, operation for operation (same order, dtypes and type promotion), so on the CPU,
- * where libtorch runs it unfused, the results are those of {@link IntQuantDequant}; {@code IntQdqGradientsTest} holds
- * the gradients against autograd.
+ * One layer's INT quant-dequant forward, and its written-out backward ({@link IntQdqGradients}), as TorchScript
+ * functions: a small one for the per-group scale (and zero point) from the min/max clipping scales, one for the
+ * full-size elementwise chain (forward) or the full-size chain with the group sums (backward), and a small one for the
+ * chain rule back to the clipping scales. On CUDA libtorch fuses the elementwise chains into a few generated kernels
+ * and runs the rest without a JNI round trip per operation; the DJL op chain it replaces was ~25 small and ~12
+ * full-size kernels per layer and direction plus an autograd pass. The arithmetic is the eager chain's, operation for
+ * operation (same order, dtypes and type promotion), so on the CPU, where libtorch runs it unfused, the results are
+ * those of {@link IntQuantDequant}; {@code IntQdqGradientsTest} holds the gradients against autograd.
  *
  * <p>Inputs: {@code w} the grouped weight [groups, width] (fp32), {@code v} its rounding offsets, {@code wmin0}/
  * {@code wmax0} [groups, 1], the clipping scales (ones when they are not tuned), {@code g} the gradient of the loss
@@ -25,19 +28,18 @@ import java.util.Locale;
  */
 final class FusedIntQdq {
     private static final String THRESH = "1e-05"; // a double literal that libtorch casts to the fp32 floor 1e-5f
+    private static final Map<String, String> SOURCES = new ConcurrentHashMap<>(); // by class name, built once
 
     private FusedIntQdq() {}
 
     /** The fake-quantized weight in {@code half} (grouped layout). */
     static NDArray forward(LinearTuningParams p, DataType half) {
-        int bits = p.scheme.bits();
-        String cls = (p.scheme.sym() ? "IntSymQdqForward" : "IntAsymQdqForward") + bits + "To" + dtype(half);
-        String body = header(cls, "w", "v", "wmin0", "wmax0", "minScale", "maxScale") + " -> Tensor:\n"
-                + (p.scheme.sym() ? symScale(bits) + symLevel(bits) + "    return torch.to(torch.mul(level, s), "
-                        : asymScale(bits) + asymLevel(bits) + "    return torch.to(torch.mul(torch.sub(q, zp), s), ")
-                + dtype(half) + ")\n";
-        return ScriptedFunctions.call(cls, body, p.grouped, p.v.stopGradient(), p.wmin0, p.wmax0, clip(p, p.minScale),
-                clip(p, p.maxScale)).singletonOrThrow();
+        NDList scale = scale(p);
+        try (scale) {
+            String cls = (p.scheme.sym() ? "IntSymQdqForward" : "IntAsymQdqForward") + p.scheme.bits() + "To" + dtype(half);
+            return ScriptedFunctions.call(cls, SOURCES.computeIfAbsent(cls, c -> forwardSource(c, p.scheme.sym(),
+                    p.scheme.bits(), half)), withScale(scale, p.grouped, p.v.stopGradient())).singletonOrThrow();
+        }
     }
 
     /**
@@ -47,14 +49,122 @@ final class FusedIntQdq {
      */
     static NDArray backward(LinearTuningParams p, NDArray g) {
         int bits = p.scheme.bits();
+        boolean sym = p.scheme.sym();
         boolean clipping = p.minScale != null;
-        String cls = (p.scheme.sym() ? "IntSymQdqBackward" : "IntAsymQdqBackward") + bits + (clipping ? "Clip" : "");
-        String body = header(cls, "w", "v", "wmin0", "wmax0", "minScale", "maxScale", "g", "vgrad", "minGrad",
-                "maxGrad") + " -> Tensor:\n" + (p.scheme.sym() ? symBackward(bits, clipping) : asymBackward(bits, clipping));
+        NDList scale = scale(p);
+        String full = (sym ? "IntSymQdqGrad" : "IntAsymQdqGrad") + bits;
+        NDList groupGrads;
+        try (scale) {
+            groupGrads = ScriptedFunctions.call(full, SOURCES.computeIfAbsent(full, c -> fullBackwardSource(c, sym, bits)),
+                    withScale(scale, p.grouped, p.v.stopGradient(), g, p.v.getGradient()));
+        }
+        String chain = (sym ? "IntSymScaleGrad" : "IntAsymScaleGrad") + bits + (clipping ? "Clip" : "");
         NDArray minGrad = clipping ? p.minScale.getGradient() : p.wmin0; // untouched when the scales are not tuned
         NDArray maxGrad = clipping ? p.maxScale.getGradient() : p.wmax0;
-        return ScriptedFunctions.call(cls, body, p.grouped, p.v.stopGradient(), p.wmin0, p.wmax0, clip(p, p.minScale),
-                clip(p, p.maxScale), g, p.v.getGradient(), minGrad, maxGrad).singletonOrThrow();
+        NDArray[] args = new NDArray[4 + groupGrads.size() + 2];
+        args[0] = p.wmin0;
+        args[1] = p.wmax0;
+        args[2] = clip(p, p.minScale);
+        args[3] = clip(p, p.maxScale);
+        for (int i = 0; i < groupGrads.size(); i++) {
+            args[4 + i] = groupGrads.get(i);
+        }
+        args[args.length - 2] = minGrad;
+        args[args.length - 1] = maxGrad;
+        try (groupGrads) {
+            return ScriptedFunctions.call(chain, SOURCES.computeIfAbsent(chain, c -> scaleBackwardSource(c, sym, bits,
+                    clipping)), args).singletonOrThrow();
+        }
+    }
+
+    /**
+     * The per-group scale s (sym) or scale and zero point (asym) from the clipping scales: a small call of its own, so
+     * the full-size functions below are elementwise chains with broadcast [groups, 1] operands and one group sum,
+     * which libtorch fuses into fewer, faster kernels than one function holding both (measured on the H200).
+     */
+    private static NDList scale(LinearTuningParams p) {
+        boolean sym = p.scheme.sym();
+        int bits = p.scheme.bits();
+        String cls = (sym ? "IntSymScale" : "IntAsymScaleZero") + bits;
+        return ScriptedFunctions.call(cls, SOURCES.computeIfAbsent(cls, c -> header(c, "wmin0", "wmax0", "minScale",
+                "maxScale") + (sym ? " -> Tensor:\n" + symScale(bits) + "    return s\n"
+                        : " -> Tuple[Tensor, Tensor]:\n" + asymScale(bits) + "    return (s, zp)\n")),
+                p.wmin0, p.wmax0, clip(p, p.minScale), clip(p, p.maxScale));
+    }
+
+    private static String forwardSource(String cls, boolean sym, int bits, DataType half) {
+        return sym ? header(cls, "w", "v", "s") + " -> Tensor:\n" + symLevel(bits)
+                + "    return torch.to(torch.mul(level, s), " + dtype(half) + ")\n"
+                : header(cls, "w", "v", "s", "zp") + " -> Tensor:\n" + asymLevel(bits)
+                        + "    return torch.to(torch.mul(torch.sub(q, zp), s), " + dtype(half) + ")\n";
+    }
+
+    /** V's gradient (added in place) and the per-group gradient of s (and zp), [groups, 1] each. */
+    private static String fullBackwardSource(String cls, boolean sym, int bits) {
+        if (sym) {
+            return header(cls, "w", "v", "s", "g", "vgrad") + " -> Tensor:\n" + symLevel(bits)
+                    + "    m = torch.to(torch.eq(level, r), 6)\n"
+                    + "    contribution = torch.mul(torch.mul(g, s), m)\n"
+                    + "    ds = torch.sum(torch.mul(g, torch.sub(level, torch.mul(u, m))), [1], True)\n"
+                    + "    _0 = torch.add_(vgrad, contribution)\n"
+                    + "    return ds\n";
+        }
+        return header(cls, "w", "v", "s", "zp", "g", "vgrad") + " -> Tuple[Tensor, Tensor]:\n" + asymLevel(bits)
+                + "    m = torch.to(torch.eq(q, t), 6)\n"
+                + "    gs = torch.mul(g, s)\n"
+                + "    contribution = torch.mul(gs, m)\n"
+                + "    ds = torch.sum(torch.mul(g, torch.sub(torch.sub(q, zp), torch.mul(u, m))), [1], True)\n"
+                + "    dzp = torch.sum(torch.sub(contribution, gs), [1], True)\n"
+                + "    _0 = torch.add_(vgrad, contribution)\n"
+                + "    return (ds, dzp)\n";
+    }
+
+    /**
+     * The chain rule from the per-group gradients of s (and zp) back to the clipping scales (added in place when they
+     * are tuned); returns the sum of the per-group gradients (the overflow check).
+     */
+    private static String scaleBackwardSource(String cls, boolean sym, int bits, boolean clipping) {
+        if (sym) {
+            float maxq = 1 << (bits - 1);
+            String s = header(cls, "wmin0", "wmax0", "minScale", "maxScale", "ds", "minGrad", "maxGrad") + " -> Tensor:\n";
+            if (clipping) {
+                // s = floor(fp16(maxv / maxq)) with maxv = a where c < a, else -c; a = -wmin0 minScale, c = wmax0 maxScale
+                s += symScale(bits)
+                        + "    kept = torch.where(negative, torch.lt(s0, -" + THRESH + "), torch.gt(s0, " + THRESH + "))\n"
+                        + "    dmaxv = torch.div(torch.mul(ds, torch.to(kept, 6)), " + f(maxq) + ")\n"
+                        + "    da = torch.where(larger, dmaxv, 0.)\n"
+                        + "    dc = torch.neg(torch.where(larger, 0., dmaxv))\n"
+                        + "    _1 = torch.add_(minGrad, torch.mul(da, torch.neg(wmin0)))\n"
+                        + "    _2 = torch.add_(maxGrad, torch.mul(dc, wmax0))\n";
+            }
+            return s + "    return torch.sum(ds)\n";
+        }
+        float maxq = (1 << bits) - 1;
+        String s = header(cls, "wmin0", "wmax0", "minScale", "maxScale", "ds", "dzp", "minGrad", "maxGrad")
+                + " -> Tensor:\n";
+        if (clipping) {
+            // zp = round_ste(nw / s), nw = -wmin; s = floor(fp16((wmax - wmin) / maxq)); wmin/wmax = w*0 * min/maxScale
+            s += asymScale(bits)
+                    + "    dnw = torch.div(dzp, s)\n"
+                    + "    dscale = torch.add(ds, torch.neg(torch.mul(dzp, torch.div(torch.div(nw, s), s))))\n"
+                    + "    drange = torch.div(torch.mul(dscale, torch.to(torch.gt(s0, " + THRESH + "), 6)), " + f(maxq) + ")\n"
+                    + "    dwmin = torch.sub(torch.neg(drange), dnw)\n"
+                    + "    _1 = torch.add_(minGrad, torch.mul(dwmin, wmin0))\n"
+                    + "    _2 = torch.add_(maxGrad, torch.mul(drange, wmax0))\n";
+        }
+        return s + "    return torch.add(torch.sum(ds), torch.sum(dzp))\n";
+    }
+
+    /** {@code leading}, then the scale (and zero point), then {@code trailing}. */
+    private static NDArray[] withScale(NDList scale, NDArray w, NDArray v, NDArray... trailing) {
+        NDArray[] out = new NDArray[2 + scale.size() + trailing.length];
+        out[0] = w;
+        out[1] = v;
+        for (int i = 0; i < scale.size(); i++) {
+            out[2 + i] = scale.get(i);
+        }
+        System.arraycopy(trailing, 0, out, 2 + scale.size(), trailing.length);
+        return out;
     }
 
     /** The scale s (and the pre-floor s0) of a symmetric layer, as {@link IntQuantDequant#symScale}. */
@@ -76,24 +186,6 @@ final class FusedIntQdq {
                 + "    level = torch.clamp(r, " + f(-maxq) + ", " + f(maxq - 1) + ")\n";
     }
 
-    private static String symBackward(int bits, boolean clipping) {
-        float maxq = 1 << (bits - 1);
-        String s = symScale(bits) + symLevel(bits)
-                + "    m = torch.to(torch.eq(level, r), 6)\n"
-                + "    contribution = torch.mul(torch.mul(g, s), m)\n"
-                + "    ds = torch.sum(torch.mul(g, torch.sub(level, torch.mul(u, m))), [1], True)\n"
-                + "    _0 = torch.add_(vgrad, contribution)\n";
-        if (clipping) {
-            // s = floor(fp16(maxv / maxq)) with maxv = a where c < a, else -c; a = -wmin0 minScale, c = wmax0 maxScale
-            s += "    kept = torch.where(negative, torch.lt(s0, -" + THRESH + "), torch.gt(s0, " + THRESH + "))\n"
-                    + "    dmaxv = torch.div(torch.mul(ds, torch.to(kept, 6)), " + f(maxq) + ")\n"
-                    + "    da = torch.where(larger, dmaxv, 0.)\n"
-                    + "    dc = torch.neg(torch.where(larger, 0., dmaxv))\n"
-                    + "    _1 = torch.add_(minGrad, torch.mul(da, torch.neg(wmin0)))\n"
-                    + "    _2 = torch.add_(maxGrad, torch.mul(dc, wmax0))\n";
-        }
-        return s + "    return torch.sum(ds)\n";
-    }
 
     /** Scale s (pre-floor s0) and zero point zp of an asymmetric layer, as {@link IntQuantDequant#asymScaleAndZero}. */
     private static String asymScale(int bits) {
@@ -114,26 +206,6 @@ final class FusedIntQdq {
                 + "    q = torch.clamp(t, 0., " + f(maxq) + ")\n";
     }
 
-    private static String asymBackward(int bits, boolean clipping) {
-        float maxq = (1 << bits) - 1;
-        String s = asymScale(bits) + asymLevel(bits)
-                + "    m = torch.to(torch.eq(q, t), 6)\n"
-                + "    gs = torch.mul(g, s)\n"
-                + "    contribution = torch.mul(gs, m)\n"
-                + "    ds = torch.sum(torch.mul(g, torch.sub(torch.sub(q, zp), torch.mul(u, m))), [1], True)\n"
-                + "    dzp = torch.sum(torch.sub(contribution, gs), [1], True)\n"
-                + "    _0 = torch.add_(vgrad, contribution)\n";
-        if (clipping) {
-            // zp = round_ste(nw / s), nw = -wmin; s = floor(fp16((wmax - wmin) / maxq)); wmin/wmax = w*0 * min/maxScale
-            s += "    dnw = torch.div(dzp, s)\n"
-                    + "    dscale = torch.add(ds, torch.neg(torch.mul(dzp, torch.div(torch.div(nw, s), s))))\n"
-                    + "    drange = torch.div(torch.mul(dscale, torch.to(torch.gt(s0, " + THRESH + "), 6)), " + f(maxq) + ")\n"
-                    + "    dwmin = torch.sub(torch.neg(drange), dnw)\n"
-                    + "    _1 = torch.add_(minGrad, torch.mul(dwmin, wmin0))\n"
-                    + "    _2 = torch.add_(maxGrad, torch.mul(drange, wmax0))\n";
-        }
-        return s + "    return torch.add(torch.sum(ds), torch.sum(dzp))\n";
-    }
 
     /**
      * {@code name = round(expression)} with ties to even, as {@code torch.round}. The CUDA fuser generates C's
@@ -164,7 +236,7 @@ final class FusedIntQdq {
 
     private static NDArray clip(LinearTuningParams p, NDArray scale) {
         // multiplying by one is exact, so untuned layers share the tuned layers' function
-        return scale == null ? p.wmin0.onesLike() : scale.stopGradient();
+        return scale == null ? p.unitScale() : scale.stopGradient();
     }
 
     private static String header(String cls, String... params) {

@@ -36,6 +36,7 @@ final class LinearTuningParams implements AutoCloseable {
     final float actGlobalScale; // static NVFP4 activations: 2688 / act_max, else NaN
     final NDArray actMaxScale;  // [1], learnable (dynamic MX activations with AR_ENABLE_ACT_MINMAX_TUNING), else null
     boolean gradientStorageReady; // V has its own gradient tensor (see IntQdqGradients)
+    private NDArray unitScale;    // [groups, 1] ones, made once: the clipping scale of a layer whose scales are not tuned
 
     LinearTuningParams(NDManager manager, String name, QuantScheme scheme, NDArray weight, boolean minmaxTuning) {
         this(manager, name, scheme, weight, minmaxTuning, Float.NaN);
@@ -158,6 +159,14 @@ final class LinearTuningParams implements AutoCloseable {
         return IntQuantDequant.asym(grouped, v, wmin0, wmax0, minScale, maxScale, bits, thresh, true);
     }
 
+    /** Ones shaped like a clipping scale, for the fused functions when the scales are not tuned (made once). */
+    NDArray unitScale() {
+        if (unitScale == null) {
+            unitScale = wmin0.onesLike();
+        }
+        return unitScale;
+    }
+
     /** V as a [rows, cols] row-major array (padding dropped), for the scalar final quantization. */
     float[] offsetsRowMajor() {
         float[] g = v.toFloatArray();
@@ -185,6 +194,9 @@ final class LinearTuningParams implements AutoCloseable {
         }
         if (actMaxScale != null) {
             actMaxScale.close();
+        }
+        if (unitScale != null) {
+            unitScale.close();
         }
     }
 }

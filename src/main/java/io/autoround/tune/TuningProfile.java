@@ -3,6 +3,7 @@ package io.autoround.tune;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.autoround.engine.DeviceMemory;
+import io.autoround.engine.DeviceMemorySampler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,6 +18,8 @@ public final class TuningProfile {
     private static final Map<String, Double> SECONDS = new LinkedHashMap<>();
     private static long last = System.nanoTime();
     private static long maxDeviceBytes;
+    private static volatile String phase = "start"; // the step running now: the one after the last mark
+    private static DeviceMemorySampler sampler;
 
     private TuningProfile() {}
 
@@ -24,6 +27,10 @@ public final class TuningProfile {
     public static void start(NDManager device) {
         if (ENABLED) {
             sync(device);
+            if (sampler == null && device.getDevice().isGpu()) {
+                sampler = DeviceMemorySampler.onCurrentContext(() -> phase);
+            }
+            phase = "start";
             last = System.nanoTime();
         }
     }
@@ -37,6 +44,7 @@ public final class TuningProfile {
             if (device.getDevice().isGpu()) {
                 DeviceMemory.usedBytes().ifPresent(b -> maxDeviceBytes = Math.max(maxDeviceBytes, b));
             }
+            TuningProfile.phase = "after " + phase;
             last = System.nanoTime();
         }
     }
@@ -48,6 +56,11 @@ public final class TuningProfile {
             SECONDS.forEach((k, v) -> b.append(String.format(" %s %.2fs", k, v)));
             if (maxDeviceBytes > 0) {
                 b.append(String.format("; GPU memory in use (most seen at a mark) %.2f GiB", maxDeviceBytes / 1073741824.0));
+            }
+            if (sampler != null && sampler.peakBytes() > 0) {
+                b.append(String.format("; sampled peak %.2f GiB %s", sampler.peakBytes() / 1073741824.0,
+                        sampler.peakPhase()));
+                sampler.reset();
             }
             System.err.println(b);
             SECONDS.clear();
