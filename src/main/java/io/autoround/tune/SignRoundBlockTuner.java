@@ -392,17 +392,33 @@ public final class SignRoundBlockTuner {
         int n = Math.toIntExact(inputs.getShape().get(0));
         double sum = 0;
         int batches = 0;
-        for (int start = 0; start < n; start += micro) {
-            try (NDScope scope = new NDScope()) {
-                String range = start + ":" + Math.min(n, start + micro);
-                NDArray x = onDevice(inputs.get(range), block.weight(block.linearNames().get(0)).getManager());
-                NDArray y = onDevice(targets.get(range), x.getManager());
-                NDArray m = onDevice(mask.get(range), x.getManager());
-                sum += maskedMse(block.forward(x, qdqWeights(params), inputQdq), y, m).getFloat();
-                batches++;
+        // the parameters do not change during an evaluation: their fake-quantized weights are made once, in the
+        // block's compute dtype where the fused functions cover the layer (the fp32 chain's temporaries were the
+        // largest GPU memory peak of a block; the values are the same, cast once instead of per forward)
+        try (NDScope weights = new NDScope()) {
+            Map<String, NDArray> w = evaluationWeights(params, inputs.getDataType());
+            for (int start = 0; start < n; start += micro) {
+                try (NDScope scope = new NDScope()) {
+                    String range = start + ":" + Math.min(n, start + micro);
+                    NDArray x = onDevice(inputs.get(range), block.weight(block.linearNames().get(0)).getManager());
+                    NDArray y = onDevice(targets.get(range), x.getManager());
+                    NDArray m = onDevice(mask.get(range), x.getManager());
+                    sum += maskedMse(block.forward(x, w, inputQdq), y, m).getFloat();
+                    batches++;
+                }
             }
         }
         return sum / batches;
+    }
+
+    /** The fake-quantized weights for an evaluation: fp16 straight from the fused functions for half-precision blocks. */
+    private static Map<String, NDArray> evaluationWeights(List<LinearTuningParams> params, DataType compute) {
+        Map<String, NDArray> w = new LinkedHashMap<>();
+        for (LinearTuningParams p : params) {
+            w.put(p.name, compute == DataType.FLOAT16 && IntQdqGradients.covers(p)
+                    ? IntQdqGradients.halfWeight(p, compute) : p.qdqWeight().stopGradient());
+        }
+        return w;
     }
 
     /** The tuned parameters for the host, or the final quantization where {@code finalization} covers a layer. */

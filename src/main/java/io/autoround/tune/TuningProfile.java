@@ -49,6 +49,15 @@ public final class TuningProfile {
         }
     }
 
+    /** Prints the GPU memory in use now, under {@code label}. */
+    public static void memory(String label, NDManager device) {
+        if (ENABLED && device.getDevice().isGpu()) {
+            sync(device);
+            DeviceMemory.usedBytes().ifPresent(b -> System.err.printf("profile: GPU memory in use %s %.2f GiB%n", label,
+                    b / 1073741824.0));
+        }
+    }
+
     /** Prints and clears the totals. */
     public static void report(String block) {
         if (ENABLED) {
