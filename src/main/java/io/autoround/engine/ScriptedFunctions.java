@@ -52,6 +52,21 @@ public final class ScriptedFunctions {
      * updates of ordinary tensors; the function's result is discarded.
      */
     public static void update(String className, String methods, NDArray[] tensors, double... scalars) {
+        run(className, methods, tensors, scalars).close();
+    }
+
+    /**
+     * As {@link #update}, returning the function's results (one tensor, or each element of a returned tuple) on the
+     * first tensor's manager. They are made under inference mode: later operations may read them, not change them in
+     * place or record them for autograd.
+     */
+    public static NDList updateAndReturn(String className, String methods, NDArray[] tensors, double... scalars) {
+        try (IValue result = run(className, methods, tensors, scalars)) {
+            return result.toNDList((PtNDManager) tensors[0].getManager());
+        }
+    }
+
+    private static IValue run(String className, String methods, NDArray[] tensors, double... scalars) {
         if (tensors.length == 0) {
             throw new IllegalArgumentException(className + ": a scripted function needs at least one input tensor");
         }
@@ -64,7 +79,7 @@ public final class ScriptedFunctions {
             for (int i = 0; i < scalars.length; i++) {
                 args[tensors.length + i] = IValue.from(scalars[i]);
             }
-            IValueUtils.runMethod(module, "forward", args).close();
+            return IValueUtils.runMethod(module, "forward", args);
         } finally {
             for (IValue a : args) {
                 if (a != null) {

@@ -50,14 +50,24 @@ final class FusedIntQdq {
     static NDArray backward(LinearTuningParams p, NDArray g) {
         int bits = p.scheme.bits();
         boolean sym = p.scheme.sym();
-        boolean clipping = p.minScale != null;
         NDList scale = scale(p);
         String full = (sym ? "IntSymQdqGrad" : "IntAsymQdqGrad") + bits;
         NDList groupGrads;
         try (scale) {
-            groupGrads = ScriptedFunctions.call(full, SOURCES.computeIfAbsent(full, c -> fullBackwardSource(c, sym, bits)),
-                    withScale(scale, p.grouped, p.v.stopGradient(), g, p.v.getGradient()));
+            groupGrads = ScriptedFunctions.call(full, SOURCES.computeIfAbsent(full,
+                    c -> fullBackwardSource(c, sym, bits, false)), withScale(scale, p.grouped, p.v.stopGradient(), g,
+                    p.v.getGradient()));
         }
+        try (groupGrads) {
+            return chainToClippingScales(p, groupGrads);
+        }
+    }
+
+    /** Adds the chain rule's terms to the clipping scales' gradients (when tuned); returns the overflow-check sum. */
+    private static NDArray chainToClippingScales(LinearTuningParams p, NDList groupGrads) {
+        int bits = p.scheme.bits();
+        boolean sym = p.scheme.sym();
+        boolean clipping = p.minScale != null;
         String chain = (sym ? "IntSymScaleGrad" : "IntAsymScaleGrad") + bits + (clipping ? "Clip" : "");
         NDArray minGrad = clipping ? p.minScale.getGradient() : p.wmin0; // untouched when the scales are not tuned
         NDArray maxGrad = clipping ? p.maxScale.getGradient() : p.wmax0;
@@ -71,9 +81,30 @@ final class FusedIntQdq {
         }
         args[args.length - 2] = minGrad;
         args[args.length - 1] = maxGrad;
+        return ScriptedFunctions.call(chain, SOURCES.computeIfAbsent(chain, c -> scaleBackwardSource(c, sym, bits,
+                clipping)), args).singletonOrThrow();
+    }
+
+    /**
+     * The backward of {@link #backward} with SignSGD's step of V folded in ({@code v -= lr * sign(dL/dv)}, the step of a
+     * single micro-batch without momentum, where V's gradient is needed only for its sign): V needs no gradient tensor
+     * (0.75 GB per 8B-shaped block) and the step no pass of its own. The clipping scales' gradients are accumulated in
+     * place as in {@link #backward} (their step follows separately).
+     */
+    static void backwardWithStep(LinearTuningParams p, NDArray g, double lr) {
+        int bits = p.scheme.bits();
+        boolean sym = p.scheme.sym();
+        NDList scale = scale(p);
+        String full = (sym ? "IntSymQdqGradStep" : "IntAsymQdqGradStep") + bits;
+        NDList groupGrads;
+        try (scale) {
+            groupGrads = ScriptedFunctions.updateAndReturn(full, SOURCES.computeIfAbsent(full,
+                    c -> fullBackwardSource(c, sym, bits, true)), withScale(scale, p.grouped, p.v.stopGradient(), g), lr);
+        }
         try (groupGrads) {
-            return ScriptedFunctions.call(chain, SOURCES.computeIfAbsent(chain, c -> scaleBackwardSource(c, sym, bits,
-                    clipping)), args).singletonOrThrow();
+            if (p.minScale != null) {
+                chainToClippingScales(p, groupGrads).close();
+            }
         }
     }
 
@@ -99,23 +130,30 @@ final class FusedIntQdq {
                         + "    return torch.to(torch.mul(torch.sub(q, zp), s), " + dtype(half) + ")\n";
     }
 
-    /** V's gradient (added in place) and the per-group gradient of s (and zp), [groups, 1] each. */
-    private static String fullBackwardSource(String cls, boolean sym, int bits) {
+    /**
+     * The per-group gradient of s (and zp), [groups, 1] each, and V's gradient: added in place to {@code vgrad}, or with
+     * {@code step} V's SignSGD step {@code v -= lr * sign(dL/dv)} made at once (after every read of V).
+     */
+    private static String fullBackwardSource(String cls, boolean sym, int bits, boolean step) {
+        String update = step ? "    _0 = torch.sub_(v, torch.mul(torch.sign(contribution), lr))\n"
+                : "    _0 = torch.add_(vgrad, contribution)\n";
+        String tail = step ? "lr: float" : "vgrad";
         if (sym) {
-            return header(cls, "w", "v", "s", "g", "vgrad") + " -> Tensor:\n" + symLevel(bits)
+            return header(cls, "w", "v", "s", "g", tail) + " -> Tensor:\n" + symLevel(bits)
                     + "    m = torch.to(torch.eq(level, r), 6)\n"
                     + "    contribution = torch.mul(torch.mul(g, s), m)\n"
                     + "    ds = torch.sum(torch.mul(g, torch.sub(level, torch.mul(u, m))), [1], True)\n"
-                    + "    _0 = torch.add_(vgrad, contribution)\n"
+                    + update
                     + "    return ds\n";
         }
-        return header(cls, "w", "v", "s", "zp", "g", "vgrad") + " -> Tuple[Tensor, Tensor]:\n" + asymLevel(bits)
+        return header(cls, "w", "v", "s", "zp", "g", tail) + " -> Tuple[Tensor, Tensor]:\n"
+                + asymLevel(bits)
                 + "    m = torch.to(torch.eq(q, t), 6)\n"
                 + "    gs = torch.mul(g, s)\n"
                 + "    contribution = torch.mul(gs, m)\n"
                 + "    ds = torch.sum(torch.mul(g, torch.sub(torch.sub(q, zp), torch.mul(u, m))), [1], True)\n"
                 + "    dzp = torch.sum(torch.sub(contribution, gs), [1], True)\n"
-                + "    _0 = torch.add_(vgrad, contribution)\n"
+                + update
                 + "    return (ds, dzp)\n";
     }
 
@@ -242,7 +280,7 @@ final class FusedIntQdq {
     private static String header(String cls, String... params) {
         StringBuilder b = new StringBuilder("  def forward(self: __torch__.").append(cls);
         for (String param : params) {
-            b.append(",\n    ").append(param).append(": Tensor");
+            b.append(",\n    ").append(param).append(param.contains(":") ? "" : ": Tensor"); // typed, or a tensor
         }
         return b.append(")").toString();
     }

@@ -49,6 +49,28 @@ final class IntQdqGradients {
     }
 
     /**
+     * As {@link #backward}, with V's SignSGD step made in the same pass (see {@link FusedIntQdq#backwardWithStep}): V
+     * gets no gradient tensor; the clipping scales' gradients are accumulated for their own step.
+     */
+    static void backwardWithStep(LinearTuningParams p, NDArray weightGrad, GradientCollector gc, double lr) {
+        ensureScaleGradientStorage(p, gc);
+        FusedIntQdq.backwardWithStep(p, padded(p, weightGrad), lr);
+    }
+
+    private static void ensureScaleGradientStorage(LinearTuningParams p, GradientCollector gc) {
+        if (!p.gradientStorageReady && (p.minScale != null || p.maxScale != null)) {
+            NDArray touch = null;
+            for (NDArray scale : new NDArray[] {p.minScale, p.maxScale}) {
+                if (scale != null) {
+                    touch = touch == null ? scale.mul(0f).sum() : touch.add(scale.mul(0f).sum());
+                }
+            }
+            gc.backward(touch);
+        }
+        p.gradientStorageReady = true;
+    }
+
+    /**
      * Gives V and the clipping scales gradient tensors of their own once (PyTorch allocates them at the first backward
      * that reaches them; the hand-written gradients are then added in place, and the optimizer zeroes them after each
      * step).

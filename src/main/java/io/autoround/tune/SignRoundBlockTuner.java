@@ -33,19 +33,31 @@ public final class SignRoundBlockTuner {
                 _0 = torch.copy_(to, source)
                 return None
             """;
+    private static final String FP32_SUM = """
+              def forward(self: __torch__.Fp32Sum,
+                g: Tensor) -> Tensor:
+                return torch.sum(g, dtype=6)
+            """;
     private final SignRoundSettings settings;
     private final DeviceIntFinalization finalization;
+    private final boolean fusedStep;
 
     public SignRoundBlockTuner(SignRoundSettings settings) {
-        this(settings, null);
+        this(settings, null, true);
     }
 
-    private SignRoundBlockTuner(SignRoundSettings settings, DeviceIntFinalization finalization) {
+    private SignRoundBlockTuner(SignRoundSettings settings, DeviceIntFinalization finalization, boolean fusedStep) {
         if (settings.iters() <= 0) {
             throw new IllegalArgumentException("SignRound needs iters > 0, got " + settings.iters());
         }
         this.settings = settings;
         this.finalization = finalization;
+        this.fusedStep = fusedStep;
+    }
+
+    /** This tuner without V's step folded into the backward (the test that holds both forms equal). */
+    SignRoundBlockTuner withoutFusedStep() {
+        return new SignRoundBlockTuner(settings, finalization, false);
     }
 
     /**
@@ -54,7 +66,7 @@ public final class SignRoundBlockTuner {
      * the scalar quantizer with the same precision and scale dtype.
      */
     public SignRoundBlockTuner withDeviceFinalization(Precision precision, ScaleDtype scaleDtype) {
-        return new SignRoundBlockTuner(settings, new DeviceIntFinalization(precision, scaleDtype));
+        return new SignRoundBlockTuner(settings, new DeviceIntFinalization(precision, scaleDtype), fusedStep);
     }
 
     /**
@@ -120,36 +132,38 @@ public final class SignRoundBlockTuner {
                 throw new ArithmeticException("block output is " + rtnLoss + " on the calibration data (NaN/Inf in the "
                         + "weights or activations of " + block.linearNames().get(0) + "'s block); refusing to tune it");
             }
-            double bestLoss = Double.POSITIVE_INFINITY;
-            int bestIter = -1;
             // the best parameters stay on the tuning device: copying them to the host at every improvement would
             // move the whole block's V across the bus each time
             List<NDArray> best = copies(tuned, manager);
+            BestIterate bestIterate = new BestIterate(settings, tuned, best);
+            // V's step folded into the backward (no V gradient tensor) where it equals the separate step: fp16 blocks,
+            // sign-SGD without momentum, one micro-batch per iteration, INT layers
+            boolean foldStep = fusedStep && halfScale.enabled() && optimizer.ignoresGradientScale()
+                    && optimizer instanceof SignSgd && global == micro && params.stream().allMatch(IntQdqGradients::covers);
+            List<NDArray> stepped = foldStep ? scalesOf(params) : tuned;
             int iters = settings.iters();
             for (int it = 0; it < iters; it++) {
                 int[] idx = sampler.next();
-                double loss;
-                do {
-                    loss = accumulateGradients(block, params, inputQdq, inputs, targets, mask, idx, micro,
-                            halfScale.enabled() ? halfScale.factor() : optimizer.lossScale(), validPerSample);
-                } while (!halfScale.accept(tuned, loss, !optimizer.ignoresGradientScale()));
-                TuningProfile.mark("loss-scale check", manager);
-                boolean improved = loss < bestLoss;
-                if (improved) {
-                    bestLoss = loss;
-                    bestIter = it;
-                    if (!settings.notUseBestMse()) {
-                        copyInto(tuned, best);
-                    }
-                }
-                if (settings.notUseBestMse() && it == iters - 1) {
-                    copyInto(tuned, best);
-                    bestIter = it;
-                }
                 double decay = 1.0 - (double) it / iters;
+                double loss;
+                final int iteration = it;
+                do {
+                    loss = foldStep
+                            ? foldedStepIteration(block, params, inputQdq, inputs, targets, mask, idx,
+                                    halfScale.factor(), validPerSample, l -> bestIterate.observe(iteration, l, iters),
+                                    bits -> settings.lrFor(bits) * decay)
+                            : accumulateGradients(block, params, inputQdq, inputs, targets, mask, idx, micro,
+                                    halfScale.enabled() ? halfScale.factor() : optimizer.lossScale(), validPerSample);
+                } while (!halfScale.accept(stepped, loss, !optimizer.ignoresGradientScale()));
+                TuningProfile.mark("loss-scale check", manager);
+                if (!foldStep) {
+                    bestIterate.observe(it, loss, iters);
+                }
                 for (LinearTuningParams p : params) {
                     int bits = p.scheme.bits();
-                    optimizer.step(p.v, settings.lrFor(bits) * decay);
+                    if (!foldStep) {
+                        optimizer.step(p.v, settings.lrFor(bits) * decay);
+                    }
                     for (NDArray scale : new NDArray[] {p.minScale, p.maxScale, p.actMaxScale}) {
                         if (scale != null) {
                             optimizer.stepClamped(scale, settings.minmaxLrFor(bits) * decay, 0f, 1f);
@@ -160,10 +174,11 @@ public final class SignRoundBlockTuner {
                 if (onIteration != null) {
                     onIteration.accept(it);
                 }
-                if (settings.dynamicMaxGap() > 0 && it - bestIter >= settings.dynamicMaxGap()) {
+                if (settings.dynamicMaxGap() > 0 && it - bestIterate.iteration() >= settings.dynamicMaxGap()) {
                     break;
                 }
             }
+            int bestIter = bestIterate.iteration();
             copyInto(best, tuned);
             best.forEach(NDArray::close);
             double tunedLoss = evaluate(block, params, inputQdq, inputs, targets, mask, micro);
@@ -173,6 +188,120 @@ public final class SignRoundBlockTuner {
             TuningProfile.mark("final quantization on the device", manager);
             params.forEach(LinearTuningParams::close);
             return new BlockTuningResult(result, rtnLoss, tunedLoss, bestIter);
+        }
+    }
+
+    /** The clipping scales (and act_max scales) of the layers: what the optimizer steps when V's step is folded. */
+    private static List<NDArray> scalesOf(List<LinearTuningParams> params) {
+        List<NDArray> out = new ArrayList<>();
+        for (LinearTuningParams p : params) {
+            for (NDArray a : new NDArray[] {p.minScale, p.maxScale, p.actMaxScale}) {
+                if (a != null) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The best-loss rule (reference-spec 1.9): which iteration's parameters are kept, copied when it improves. */
+    private static final class BestIterate {
+        private final SignRoundSettings settings;
+        private final List<NDArray> tuned;
+        private final List<NDArray> best;
+        private double loss = Double.POSITIVE_INFINITY;
+        private int iteration = -1;
+
+        BestIterate(SignRoundSettings settings, List<NDArray> tuned, List<NDArray> best) {
+            this.settings = settings;
+            this.tuned = tuned;
+            this.best = best;
+        }
+
+        /** Sees iteration {@code it}'s loss, before its step changes the parameters. */
+        void observe(int it, double itLoss, int iters) {
+            if (itLoss < loss) {
+                loss = itLoss;
+                iteration = it;
+                if (!settings.notUseBestMse()) {
+                    copyInto(tuned, best);
+                }
+            }
+            if (settings.notUseBestMse() && it == iters - 1) {
+                copyInto(tuned, best);
+                iteration = it;
+            }
+        }
+
+        int iteration() {
+            return iteration;
+        }
+    }
+
+    /**
+     * One iteration of a single micro-batch with V's sign-SGD step folded into the quant-dequant backward: forward,
+     * loss, block backward, then one check that every fp16 weight gradient is finite (NaN returned, nothing changed,
+     * when one is not), then {@code beforeStep} with the loss (the best-iterate rule copies the parameters that gave
+     * it), then per layer the backward that steps V and accumulates the clipping scales' gradients.
+     */
+    private static double foldedStepIteration(TunableBlock block, List<LinearTuningParams> params,
+            Map<String, UnaryOperator<NDArray>> inputQdq, NDArray inputs, NDArray targets, NDArray mask, int[] idx,
+            float lossScale, float[] validPerSample, java.util.function.DoubleConsumer beforeStep,
+            java.util.function.IntToDoubleFunction lrForBits) {
+        double validTokens = 0;
+        for (int i : idx) {
+            validTokens += validPerSample[i];
+        }
+        try (NDScope scope = new NDScope()) {
+            NDArray sel = inputs.getManager().create(idx);
+            NDManager compute = block.weight(block.linearNames().get(0)).getManager();
+            NDArray x = onDevice(inputs.get(sel), compute);
+            NDArray y = onDevice(targets.get(sel), compute);
+            NDArray m = onDevice(mask.get(sel), compute);
+            NDManager dev = x.getManager();
+            TuningProfile.mark("batch select", dev);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                Map<String, NDArray> leaves = new LinkedHashMap<>();
+                for (LinearTuningParams p : params) {
+                    NDArray leaf = IntQdqGradients.halfWeight(p, x.getDataType());
+                    leaf.setRequiresGradient(true);
+                    leaves.put(p.name, leaf);
+                }
+                TuningProfile.mark("qdq forward", dev);
+                NDArray out = block.forward(x, leaves, inputQdq);
+                TuningProfile.mark("block forward", dev);
+                NDArray diff = out.stopGradient().toType(DataType.FLOAT32, false).sub(y.toType(DataType.FLOAT32, false))
+                        .mul(m);
+                NDArray lossArray = diff.square().mean();
+                NDArray outGrad = diff.mul(m).mul(2f * lossScale / out.getShape().size()).toType(out.getDataType(), false);
+                TuningProfile.mark("loss", dev);
+                gc.backward(out.mul(outGrad).sum());
+                TuningProfile.mark("block backward", dev);
+                // a sum in fp32 of every fp16 weight gradient is finite exactly when each of them is
+                NDArray check = lossArray.zerosLike();
+                for (NDArray leaf : leaves.values()) {
+                    NDArray g = leaf.getGradient();
+                    if (g != null) {
+                        check = check.add(ScriptedFunctions.call("Fp32Sum", FP32_SUM, g).singletonOrThrow());
+                    }
+                }
+                float[] lossAndCheck = NDArrays.stack(new ai.djl.ndarray.NDList(lossArray, check)).toFloatArray();
+                TuningProfile.mark("loss-scale check", dev);
+                if (!Float.isFinite(lossAndCheck[1])) {
+                    return Double.NaN;
+                }
+                double loss = validTokens > 0 ? lossAndCheck[0] / validTokens : lossAndCheck[0];
+                beforeStep.accept(loss);
+                TuningProfile.mark("best copy", dev);
+                for (LinearTuningParams p : params) {
+                    NDArray g = leaves.get(p.name).getGradient();
+                    if (g != null) { // null: e.g. an expert no token was routed to, whose step would be zero
+                        IntQdqGradients.backwardWithStep(p, g, gc, lrForBits.applyAsDouble(p.scheme.bits()));
+                    }
+                }
+                TuningProfile.mark("qdq backward and V step", dev);
+                return loss;
+            }
         }
     }
 

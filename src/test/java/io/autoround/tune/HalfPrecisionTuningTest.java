@@ -94,6 +94,40 @@ class HalfPrecisionTuningTest {
     }
 
     @Test
+    void foldedStepOfVGivesTheSameTuningAsTheSeparateStep() {
+        try (DecoderModel model = DecoderModel.load(SharedData.golden("parity/qwen3"));
+                NDManager m = NDManager.newBaseManager("PyTorch");
+                BlockRunner runner = new BlockRunner(model, m, 16)) {
+            DecoderBlock block = model.block(0);
+            NDArray xh = embeddings(model, m, 8, 16).toType(DataType.FLOAT16, false);
+            NDArray mask = m.ones(new Shape(8, 16, 1));
+            NDArray targets = runner.run(block, xh, 4);
+            List<String> names = new ArrayList<>(block.linears().keySet());
+            // sym W2 and asym W4 with tuned clipping scales, the sign-SGD default (no momentum), one micro-batch
+            for (QuantScheme scheme : List.of(QuantScheme.weightOnlyInt(2, 32, true), QuantScheme.weightOnlyInt(4, 32, false))) {
+                Map<String, QuantScheme> schemes = new LinkedHashMap<>();
+                names.forEach(n -> schemes.put(n, scheme));
+                SignRoundSettings settings = new SignRoundSettings(12, null, null, 0, 8, 1, true, false, -1, 7);
+                SignRoundBlockTuner folded = new SignRoundBlockTuner(settings);
+                BlockTuningResult a = folded.tune(runner.tunable(block, names), schemes, xh, targets, mask, null);
+                BlockTuningResult b = folded.withoutFusedStep().tune(runner.tunable(block, names), schemes, xh, targets,
+                        mask, null);
+                assertEquals(b.rtnLoss(), a.rtnLoss(), 0.0, scheme + ": RTN loss");
+                assertEquals(b.tunedLoss(), a.tunedLoss(), 0.0, scheme + ": tuned loss");
+                assertEquals(b.bestIteration(), a.bestIteration(), scheme + ": best iteration");
+                assertTrue(a.tunedLoss() < a.rtnLoss(), scheme + ": tuning improved the block");
+                for (String n : names) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(b.layers().get(n).offsets(),
+                            a.layers().get(n).offsets(), 0f, scheme + ": V of " + n);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(b.layers().get(n).maxScale(),
+                            a.layers().get(n).maxScale(), 0f, scheme + ": max scale of " + n);
+                }
+            }
+            block.releaseCastCopies();
+        }
+    }
+
+    @Test
     void lossScaleHalvesOnOverflowAndUnscalesFiniteGradients() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             NDArray p = m.create(new float[] {1f, 2f, 3f});
