@@ -107,16 +107,11 @@ public final class Attention {
     }
 
     /**
-     * Scaled dot-product attention with an additive mask: libtorch's fused kernel on the GPU
-     * ({@link ScaledDotProductAttention}); on the CPU fp32 as transformers' eager attention computes it (the golden
-     * logits are held against it); half precision scales q
+     * Scaled dot-product attention with an additive mask. fp32 as transformers computes it; half precision scales q
      * before the product (the raw scores could exceed fp16's range) and relies on torch's softmax accumulating in
      * fp32 internally (DJL's casts carry no gradient, so the fp32 detour transformers takes is not available).
      */
     private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask) {
-        if (q.getDevice().isGpu()) {
-            return ScaledDotProductAttention.apply(q, k, v, mask, scaling);
-        }
         if (q.getDataType() == DataType.FLOAT32) {
             return q.matMul(k.transpose(0, 1, 3, 2)).mul(scaling).add(mask).softmax(-1).matMul(v);
         }
