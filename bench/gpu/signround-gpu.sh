@@ -4,7 +4,9 @@
 # Parts (any subset, in order): tiny (tiny-qwen3-12m W4A16/W2A16 tuned, held-out ppl), 8b-block (a 4-layer
 # Qwen3-8B-shaped random-weight model, W4A16 200 iters at 128 x 512 tokens: per-block seconds, peak GPU), ref-8b-block
 # (the reference on the same model), amp-off (tiny W4A16 with --disable_amp), 0.6b / 1.7b (whole random-weight models of
-# Qwen3-0.6B's and Qwen3-1.7B's shapes, 28 layers, same protocol as 8b-block) and ref-0.6b / ref-1.7b (the reference). Every step prints wall time, peak GPU
+# Qwen3-0.6B's and Qwen3-1.7B's shapes, 28 layers, same protocol as 8b-block), 8b (a whole Qwen3-8B-shaped model, 36
+# layers, 16 GB of bf16 weights: end-to-end wall and peak host RSS; DEADLINE=590 leaves it room) and ref-0.6b /
+# ref-1.7b / ref-8b (the reference). Every step prints wall time, peak GPU
 # memory and the CLI's own per-block lines; AR_EXTRA adds flags to every project run; ITERS (default 200) sets the
 # 8b-block run's iterations (e.g. a short run under PYTORCH_NO_CUDA_MEMORY_CACHING=1, where the sampled GPU peak
 # of AR_TUNE_PROFILE=1 is libtorch's live tensors).
@@ -38,6 +40,7 @@ shaped() {  # $1 folder, $2 shape overrides (JSON) on make_qwen3_shape_tf.py's Q
 }
 make8b() { shaped $B8 '{"hidden_size":4096,"num_hidden_layers":4,"intermediate_size":12288,"num_attention_heads":32,"num_key_value_heads":8}'; }
 SHAPE_06B='{}'
+SHAPE_8B='{"hidden_size":4096,"num_hidden_layers":36,"intermediate_size":12288,"num_attention_heads":32,"num_key_value_heads":8}'
 SHAPE_17B='{"hidden_size":2048,"intermediate_size":6144}'
 ours() {  # $1 step name, $2 model folder: W4A16, 200 iters, 128 x 512 tokens, batch 8
   step "$1" 590 $AR --model "$2" --scheme W4A16 --iters 200 --nsamples 128 --seqlen 512 --batch_size 8 \
@@ -62,6 +65,8 @@ for part in "$@"; do
       tr '\r' '\n' < "$L/ref8b.log" | grep -iE "quantizing|loss|time|peak|memory" | tail -12 ;;
     0.6b) shaped /tmp/data/qwen3-0.6b "$SHAPE_06B"; ours q06b /tmp/data/qwen3-0.6b ;;
     1.7b) shaped /tmp/data/qwen3-1.7b "$SHAPE_17B"; ours q17b /tmp/data/qwen3-1.7b ;;
+    8b) shaped /tmp/data/qwen3-8b "$SHAPE_8B"; ours q8b /tmp/data/qwen3-8b ;;
+    ref-8b) shaped /tmp/data/qwen3-8b "$SHAPE_8B"; reference ref8bfull /tmp/data/qwen3-8b ;;
     ref-0.6b) shaped /tmp/data/qwen3-0.6b "$SHAPE_06B"; reference ref06b /tmp/data/qwen3-0.6b ;;
     ref-1.7b) shaped /tmp/data/qwen3-1.7b "$SHAPE_17B"; reference ref17b /tmp/data/qwen3-1.7b ;;
   esac
