@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class FusedIntQdq {
     private static final String THRESH = "1e-05"; // a double literal that libtorch casts to the fp32 floor 1e-5f
+    private static final String MAGIC = "12582912."; // 1.5 * 2^23, see roundHalfEven
     private static final Map<String, String> SOURCES = new ConcurrentHashMap<>(); // by class name, built once
 
     private FusedIntQdq() {}
@@ -246,30 +247,17 @@ final class FusedIntQdq {
 
 
     /**
-     * {@code name = round(expression)} with ties to even, as {@code torch.round}. The CUDA fuser generates C's
-     * {@code round} (ties away from zero: 2.5 -> 3), so ties that came out odd are moved one step back towards zero;
-     * where the rounding already was to even (the CPU) nothing changes. A -0.5 tie comes out +0.0 on CUDA where
-     * torch.round gives -0.0 (the same number). Measured on the H200, this form (logical_and, sign) costs the 8B-shaped
-     * block little; an arithmetic-only form (the mask cast to float and multiplied in) made its quant-dequant ~2.5x
-     * slower.
+     * {@code name = round(expression)} with ties to even, as {@code torch.round}, written as {@code (x + 1.5 * 2^23) -
+     * 1.5 * 2^23}: fp32 addition rounds to nearest even, and in [2^23, 2^24) its unit is 1, so this is exact for
+     * |x| < 2^22. Larger |x| lie far outside every clamp range that follows (the level is clamped and the pass-through
+     * mask is 0 either way), and a -0.5 comes out +0.0 where torch.round gives -0.0 (the same number). libtorch's
+     * CUDA fuser generates C's {@code round} for torch.round (ties away from zero: 2.5 -> 3); this form needs no tie
+     * correction, and measured on the H200 it made an 8B-sized layer's fused forward 3x faster (0.19 against 0.59 ms)
+     * than torch.round with the correction (probe: 0 mismatches against eager torch.round over 1M values, ties and
+     * their neighbours included).
      */
-    private static String roundHalfEven(String name, String expression) {
-        return roundHalfEven(name, expression, "torch.round(%1$s)");
-    }
-
-    /**
-     * As {@link #roundHalfEven(String, String)} on top of {@code round}, a rounding to nearest with any tie rule given
-     * as a format of its argument ({@code %1$s}).
-     */
-    static String roundHalfEven(String name, String expression, String round) {
-        String x = name + "_x";
-        String r = name + "_r";
-        return "    " + x + " = " + expression + "\n"
-                + "    " + r + " = " + String.format(Locale.ROOT, round, x) + "\n"
-                + "    " + name + "_tie = torch.eq(torch.abs(torch.sub(" + r + ", " + x + ")), 0.5)\n"
-                + "    " + name + "_odd = torch.ne(torch.mul(torch.floor(torch.mul(" + r + ", 0.5)), 2.), " + r + ")\n"
-                + "    " + name + " = torch.where(torch.logical_and(" + name + "_tie, " + name + "_odd), torch.sub(" + r
-                + ", torch.sign(" + x + ")), " + r + ")\n";
+    static String roundHalfEven(String name, String expression) {
+        return "    " + name + " = torch.sub(torch.add(" + expression + ", " + MAGIC + "), " + MAGIC + ")\n";
     }
 
     private static NDArray clip(LinearTuningParams p, NDArray scale) {
