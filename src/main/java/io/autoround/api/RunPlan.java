@@ -90,8 +90,8 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                 && o.formats.size() == 1 && modelFreeScheme(preset, scheme, o.formats.get(0));
         Precision precision = !modelFree && "bfloat16".equals(config.dtype()) ? Precision.BF16 : Precision.FP32;
         List<ExportTarget> targets = targets(Path.of(o.outputDir), o.formats, modelName, scheme, !modelFree);
-        RunPlan plan = new RunPlan(o, modelDir, modelName, config, arch, preset, scheme, layers, layerSchemes,
-                algorithm, modelFree, precision, targets);
+        RunPlan plan = PackingFallback.apply(new RunPlan(o, modelDir, modelName, config, arch, preset, scheme, layers,
+                layerSchemes, algorithm, modelFree, precision, targets));
         plan.validateTargets();
         return plan;
     }
@@ -186,8 +186,8 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
             throw new IllegalArgumentException("no export format given");
         }
         List<ExportTarget> t = targets(outputDir, formats, modelName, scheme, modelSubfolder && !modelFree);
-        RunPlan plan = new RunPlan(options, modelDir, modelName, config, arch, presetName, scheme, layers, layerSchemes,
-                algorithm, modelFree, precision, t);
+        RunPlan plan = PackingFallback.apply(new RunPlan(options, modelDir, modelName, config, arch, presetName, scheme,
+                layers, layerSchemes, algorithm, modelFree, precision, t));
         plan.validateTargets();
         return plan;
     }
