@@ -28,7 +28,7 @@ final class PackingFallback {
         if (kept.isEmpty()) {
             return plan;
         }
-        kept.values().forEach(why -> LOG.warn("{}; keeping it in 16 bits", why));
+        kept.values().forEach(why -> WarnOnce.warn(LOG, why + "; keeping it in 16 bits"));
         List<LayerPlan> layers = new ArrayList<>();
         for (LayerPlan p : plan.layers()) {
             String why = kept.get(p.name());
