@@ -259,7 +259,8 @@ class Model:
 
 
 class Tokenizer:
-    """``ar.tokenizer``: the model folder's tokenizer (tokenizer.json), run by the Java library.
+    """``ar.tokenizer``: the model folder's tokenizer (tokenizer.json, or one converted from a SentencePiece
+    tokenizer.model as transformers does), run by the Java library.
     ``encode(text)`` and ``decode(ids)`` as in transformers; calling it returns ``{"input_ids": [...]}``."""
 
     def __init__(self, name_or_path, path):

@@ -1,7 +1,8 @@
-"""Where the reference degrades instead of failing, the facade does too: unpackable layers stay in 16 bits, and
-GGUF k-quants without a SignRound tuner run the iters=0 path."""
+"""Where the reference degrades instead of failing, the facade does too: unpackable layers stay in 16 bits, GGUF
+k-quants without a SignRound tuner run the iters=0 path, and a SentencePiece-only model gets its tokenizer converted."""
 
 import os
+import shutil
 import unittest
 
 from auto_round import AutoRound
@@ -56,6 +57,25 @@ class GgufDefaultItersTest(TempDirTestCase):
         self.assertTrue(os.path.exists(folder), folder)
         self.assertEqual(model.algorithm, "RTN")
         self.assertEqual(ar.iters, 0)
+
+
+class SentencePieceOnlyModelTest(TempDirTestCase):
+    def test_model_without_tokenizer_json_quantizes_and_writes_the_converted_tokenizer(self):
+        src = os.path.join(shared_dir(), "data", "models", "stories260k-hf")
+        slow = self.out("slow")
+        os.makedirs(slow)
+        for name in ("config.json", "model.safetensors", "tokenizer.model", "tokenizer_config.json"):
+            shutil.copy(os.path.join(src, name), slow)
+        ar = AutoRound(slow, scheme="W4A16", group_size=32, iters=0)
+        fast = AutoRound(src, scheme="W4A16", group_size=32, iters=0)
+        text = "Once upon a time, Lily saw a big red ball in the park. naïve €5"
+        ids = ar.tokenizer.encode(text)
+        self.assertEqual(ids, fast.tokenizer.encode(text))
+        self.assertEqual(ids[0], 1)  # BOS, as add_bos_token says
+        self.assertEqual(ar.tokenizer.decode(ids), fast.tokenizer.decode(ids))
+        _, folder = ar.quantize_and_save(self.out("q"), format="auto_round")
+        written = read_json(folder, "tokenizer.json")
+        self.assertEqual(written["model"]["merges"], read_json(src, "tokenizer.json")["model"]["merges"])
 
 
 if __name__ == "__main__":
