@@ -71,6 +71,31 @@ class PackingFallbackTest {
         assertSourceWeightKept(out, Q);
     }
 
+    /** save_quantized into a format that cannot pack what quantize() made: those layers go out in 16 bits. */
+    @Test
+    void savingAnInMemoryResultInAnotherFormatKeepsWhatItCannotPack() throws Exception {
+        QuantizeOptions o = new QuantizeOptions();
+        o.model = SOURCE.toString();
+        o.iters = 0;
+        o.disableOptRtn = true;
+        o.groupSize = 384;
+        o.formats = List.of("auto_round"); // symmetric: GPTQ packing stores the partial group
+        o.outputDir = tmp.resolve("unused").toString();
+        AutoRound ar = new AutoRound(o, new PrintStream(new ByteArrayOutputStream()));
+        QuantizedModel q = ar.quantize();
+        assertEquals(14, q.plan().quantizedLayers().size(), "every Linear but lm_head quantized for auto_round");
+        QuantizationReport r = ar.save(q, tmp.resolve("awq"), List.of("auto_awq"), false);
+        Path out = r.outputs().get(0);
+        JsonNode qc = new ObjectMapper().readTree(out.resolve("quantization_config.json").toFile());
+        List<String> skipped = new ArrayList<>();
+        qc.get("modules_to_not_convert").forEach(n -> skipped.add(n.asText()));
+        assertTrue(skipped.contains(Q) && !skipped.contains(DOWN), skipped.toString());
+        assertSourceWeightKept(out, Q);
+        try (SafetensorsCheckpoint ck = SafetensorsCheckpoint.open(out)) {
+            assertTrue(ck.find(DOWN + ".qweight").isPresent(), "down_proj packed from the in-memory result");
+        }
+    }
+
     private static void assertSourceWeightKept(Path out, String layer) {
         try (SafetensorsCheckpoint src = SafetensorsCheckpoint.open(SOURCE);
                 SafetensorsCheckpoint ck = SafetensorsCheckpoint.open(out)) {
