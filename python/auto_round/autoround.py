@@ -259,7 +259,8 @@ class Model:
 
 
 class Tokenizer:
-    """``ar.tokenizer``: the model folder's tokenizer (tokenizer.json), run by the Java library.
+    """``ar.tokenizer``: the model folder's tokenizer (tokenizer.json, or one converted from a SentencePiece
+    tokenizer.model as transformers does), run by the Java library.
     ``encode(text)`` and ``decode(ids)`` as in transformers; calling it returns ``{"input_ids": [...]}``."""
 
     def __init__(self, name_or_path, path):
@@ -490,10 +491,12 @@ class AutoRound:
         self._warn_unknown(kwargs)
         self._options.outputDir = _local_path(_check_type("output_dir", output_dir, (str, os.PathLike)))
         self._options.formats = _java.java_list(formats)
-        _check_targets([t.outputDir() for t in _java.call(self._java.plan).targets()])
+        plan = _java.call(self._java.plan)  # the format may keep layers in 16 bits: its plan names them
+        self.iters = self._options.itersOrDefault()  # a GGUF format may have fallen back to iters=0
+        _check_targets([t.outputDir() for t in plan.targets()])
         report = _java.call(self._java.quantizeAndSave)
         self.quantized = True
-        model = self._model_object(self._plan, report.algorithm(), report.seconds())
+        model = self._model_object(plan, report.algorithm(), report.seconds())
         self.layer_config = model.layer_config
         self.model = model
         return self._result(model, report, formats)

@@ -65,3 +65,13 @@ def folder_hashes(folder):
             with open(path, "rb") as f:
                 out[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
     return out
+
+
+def shared_dir():
+    """The read-only shared test assets: -Dautoround.shared.dir (set by the JUnit run), else ../shared of the root."""
+    import java
+    prop = java.type("java.lang.System").getProperty("autoround.shared.dir")
+    if prop is not None:
+        return str(prop)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return os.path.join(os.path.dirname(root), "shared")

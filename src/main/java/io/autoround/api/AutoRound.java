@@ -102,7 +102,8 @@ public final class AutoRound {
         long start = System.nanoTime();
         RunPlan plan = quantized.plan().withOutputs(outputDir, formats, modelSubfolder);
         QuantizationReport r = write(plan, sink -> {
-            quantized.weights().forEach(sink::accept);
+            // a layer the new format keeps in 16 bits is written from the source weights (PackingFallback)
+            quantized.weights().stream().filter(w -> plan.schemeOf(w.name()) != null).forEach(sink::accept);
             quantized.tensors().forEach(sink::acceptRaw);
             return quantized.blocks();
         }, start);

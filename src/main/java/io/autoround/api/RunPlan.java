@@ -79,6 +79,10 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                     + " (check the scheme, group_size, layer_config, ignore_layers and to_quant_block_names)");
         }
         OptionChecks.groupSizes(layerSchemes, shapes.stream().mapToInt(LayerShape::inFeatures).max().orElse(0));
+        if (GgufItersFallback.applies(preset, iters, layerSchemes)) {
+            GgufItersFallback.fallBack(o, preset, scheme, layerSchemes);
+            iters = 0;
+        }
         Algorithm algorithm = iters > 0 ? Algorithm.SIGN_ROUND
                 : OptRtnPolicy.usesOptimizedRtn(preset, scheme, o.disableOptRtn, 0) ? Algorithm.OPT_RTN : Algorithm.RTN;
         io.autoround.quant.OptRtnWeighting.parse(o.optRtnWeighting);
@@ -90,8 +94,8 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                 && o.formats.size() == 1 && modelFreeScheme(preset, scheme, o.formats.get(0));
         Precision precision = !modelFree && "bfloat16".equals(config.dtype()) ? Precision.BF16 : Precision.FP32;
         List<ExportTarget> targets = targets(Path.of(o.outputDir), o.formats, modelName, scheme, !modelFree);
-        RunPlan plan = new RunPlan(o, modelDir, modelName, config, arch, preset, scheme, layers, layerSchemes,
-                algorithm, modelFree, precision, targets);
+        RunPlan plan = PackingFallback.apply(new RunPlan(o, modelDir, modelName, config, arch, preset, scheme, layers,
+                layerSchemes, algorithm, modelFree, precision, targets));
         plan.validateTargets();
         return plan;
     }
@@ -104,6 +108,7 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         if (o.formats == null) {
             return o.scheme;
         }
+        resetFormatForGgufScheme(o);
         List<String> gguf = o.formats.stream().filter(f -> f.strip().toLowerCase(java.util.Locale.ROOT).startsWith("gguf")).toList();
         if (gguf.isEmpty()) {
             return o.scheme;
@@ -118,6 +123,24 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                     + " (which implies " + implied + ")");
         }
         return implied;
+    }
+
+    /**
+     * A GGUF k-quant scheme (double-quantized {@code int_*_dq} data) can only be written as its GGUF file: other
+     * formats (e.g. the default auto_round) are replaced by it with the reference's warning, as its
+     * {@code _check_compatibility} does. GGUF schemes with plain int data (q4_0, q8_0...) keep the format asked for.
+     */
+    private static void resetFormatForGgufScheme(QuantizeOptions o) {
+        if (o.scheme == null || !SchemePresets.isGguf(o.scheme)
+                || o.formats.stream().anyMatch(f -> f.strip().toLowerCase(java.util.Locale.ROOT).startsWith("gguf"))
+                || !SchemeResolver.resolve(SchemePresets.canonicalName(o.scheme), Map.of()).dataType().endsWith("_dq")) {
+            return;
+        }
+        String name = SchemePresets.canonicalName(o.scheme).toLowerCase(java.util.Locale.ROOT).replace("_mixed", "_s");
+        WarnOnce.warn(org.slf4j.LoggerFactory.getLogger(RunPlan.class), "reset format " + String.join(",", o.formats)
+                + " to " + name + " since scheme " + name.toUpperCase(java.util.Locale.ROOT)
+                + " can only be exported to format " + name);
+        o.formats = List.of(name);
     }
 
     /** True when the run writes a GGUF file (its shape rule then applies: only in_features must split into blocks). */
@@ -186,8 +209,8 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
             throw new IllegalArgumentException("no export format given");
         }
         List<ExportTarget> t = targets(outputDir, formats, modelName, scheme, modelSubfolder && !modelFree);
-        RunPlan plan = new RunPlan(options, modelDir, modelName, config, arch, presetName, scheme, layers, layerSchemes,
-                algorithm, modelFree, precision, t);
+        RunPlan plan = PackingFallback.apply(new RunPlan(options, modelDir, modelName, config, arch, presetName, scheme,
+                layers, layerSchemes, algorithm, modelFree, precision, t));
         plan.validateTargets();
         return plan;
     }

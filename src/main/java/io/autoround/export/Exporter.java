@@ -18,6 +18,14 @@ public interface Exporter {
     /** Fails with {@link UnsupportedSchemeException} naming the layer when the format cannot hold the plan. */
     void validate(ExportPlan plan);
 
+    /**
+     * Quantized layers of the plan this format cannot pack because of their shape, each with the reason; the caller
+     * keeps them in 16 bits (the plan is otherwise valid or invalid as {@link #validate} says). Default: none.
+     */
+    default java.util.Map<String, String> unpackableLayers(ExportPlan plan) {
+        return java.util.Map.of();
+    }
+
     /** Validates the plan and opens a streaming sink writing into a temporary folder. */
     CheckpointSink open(ExportPlan plan);
 

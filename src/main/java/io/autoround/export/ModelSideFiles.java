@@ -1,5 +1,7 @@
 package io.autoround.export;
 
+import io.autoround.model.tokenizer.SentencePieceConverter;
+import io.autoround.model.tokenizer.TextTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autoround.model.files.FileAccessException;
@@ -79,6 +81,16 @@ public final class ModelSideFiles {
                     }
                     copied.add(name);
                 }
+            }
+            if (copied.contains(SentencePieceConverter.MODEL_FILE) && !copied.contains(TextTokenizer.TOKENIZER_FILE)) {
+                // transformers saves the fast tokenizer it converted from tokenizer.model; so do we
+                JsonNode config = copied.contains(TextTokenizer.CONFIG_FILE)
+                        ? PythonJson.MAPPER.readTree(dir.resolve(TextTokenizer.CONFIG_FILE).toFile()) : null;
+                JsonNode json = SentencePieceConverter.convert(dir.resolve(SentencePieceConverter.MODEL_FILE), config);
+                Files.writeString(dir.resolve(TextTokenizer.TOKENIZER_FILE),
+                        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                                .writeValueAsString(json), StandardCharsets.UTF_8);
+                copied.add(TextTokenizer.TOKENIZER_FILE);
             }
         } catch (IOException e) {
             throw new ExportException("cannot copy model files from " + sourceDir + ": " + e.getMessage(), e);

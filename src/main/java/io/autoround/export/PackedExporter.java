@@ -43,6 +43,28 @@ abstract class PackedExporter implements Exporter {
     }
 
     @Override
+    public java.util.Map<String, String> unpackableLayers(ExportPlan plan) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (SafetensorsCheckpoint source = SafetensorsCheckpoint.open(plan.sourceModelDir())) {
+            for (String layer : plan.quantizedLayers()) {
+                TensorInfo w = source.find(layer + ".weight").orElse(null);
+                if (w == null || w.shape().length != 2) {
+                    continue; // validate() reports it
+                }
+                QuantScheme s = plan.schemeOf(layer);
+                try {
+                    layoutFor(plan, s).check(layer, s, Math.toIntExact(w.shape()[0]), Math.toIntExact(w.shape()[1]));
+                } catch (UnpackableShapeException e) {
+                    out.put(layer, e.getMessage());
+                } catch (UnsupportedSchemeException e) {
+                    // a scheme the format cannot hold at all: validate() reports it
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
     public CheckpointSink open(ExportPlan plan) {
         validate(plan);
         ObjectNode config = quantizationConfig(plan);

@@ -11,6 +11,11 @@ final class SchemeChecks {
         return new UnsupportedSchemeException(format + " cannot store layer '" + layer + "': " + problem);
     }
 
+    /** A shape problem: the layer could be kept in 16 bits instead. */
+    static UnpackableShapeException unpackable(String format, String layer, String problem) {
+        return new UnpackableShapeException(format + " cannot store layer '" + layer + "': " + problem);
+    }
+
     static void requireInt(String format, String layer, QuantScheme s) {
         if (!"int".equals(s.dataType())) {
             throw unsupported(format, layer, "data_type '" + s.dataType() + "' is not int");
@@ -33,7 +38,7 @@ final class SchemeChecks {
         }
         int g = s.groupSize() > 0 ? s.groupSize() : cols;
         if (cols % g != 0) {
-            throw unsupported(format, layer, "in_features " + cols + " is not a multiple of group_size " + g);
+            throw unpackable(format, layer, "in_features " + cols + " is not a multiple of group_size " + g);
         }
         return g;
     }
@@ -67,7 +72,7 @@ final class SchemeChecks {
 
     static void requireMultiple(String format, String layer, String what, long value, int of) {
         if (value % of != 0) {
-            throw unsupported(format, layer, what + " " + value + " is not a multiple of " + of);
+            throw unpackable(format, layer, what + " " + value + " is not a multiple of " + of);
         }
     }
 

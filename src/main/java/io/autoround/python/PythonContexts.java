@@ -35,6 +35,12 @@ public final class PythonContexts {
         return p;
     }
 
+    /**
+     * System property naming a writable folder for compiled {@code .pyc} files: set (by the launcher), GraalPy caches
+     * the bytecode of the stdlib and auto_round there instead of recompiling every module at each start.
+     */
+    public static final String PYCACHE_PROPERTY = "autoround.python.pycache";
+
     /** Host classes Python may look up through {@code java.type}. */
     static boolean lookupAllowed(String className) {
         return className.startsWith("io.autoround.") || className.equals("java.lang.System")
@@ -52,6 +58,10 @@ public final class PythonContexts {
                 .option("python.ForceImportSite", "false")
                 .arguments("python", argv.length == 0 ? new String[] {""} : argv)
                 .in(in).out(out).err(err);
+        String pycache = System.getProperty(PYCACHE_PROPERTY);
+        if (pycache != null && !pycache.isBlank()) {
+            b.option("python.DontWriteBytecodeFlag", "false").option("python.PyCachePrefix", pycache);
+        }
         if (engine != null) {
             b.engine(engine);
         }

@@ -15,14 +15,29 @@ import org.graalvm.polyglot.Value;
 public final class PythonRunner {
     /** Runs in Python so that SystemExit, tracebacks and the prompt behave as in CPython. */
     private static final String BOOTSTRAP = """
-            import sys, os, traceback
+            import sys, os
 
-            def _autoround_main(mode, target):
+            def _autoround_run_file(path):
+                # what CPython does for `python script.py`: the script runs as a fresh __main__ module (runpy's
+                # run_path would cost seconds of imports on GraalPy before the first line of the script)
+                import builtins
+                with open(path, "rb") as f:
+                    code = compile(f.read(), path, "exec")
+                main = type(sys)("__main__")
+                main.__file__ = path
+                main.__builtins__ = builtins
+                main.__cached__ = None
+                sys.modules["__main__"] = main
+                exec(code, main.__dict__)
+
+            def _autoround_main(mode, target, trace):
+                if trace:
+                    import java
+                    java.type("io.autoround.python.StartupTrace").mark("user code starts")
                 try:
                     if mode == "file":
-                        import runpy
                         sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
-                        runpy.run_path(target, run_name="__main__")
+                        _autoround_run_file(target)
                     elif mode == "module":
                         import runpy
                         sys.path.insert(0, os.getcwd())
@@ -45,10 +60,12 @@ public final class PythonRunner {
                     return 1
                 except KeyboardInterrupt:
                     # as CPython: a traceback ending in KeyboardInterrupt, and the status of a process ended by SIGINT
+                    import traceback  # imported only when needed: it costs start-up time on GraalPy
                     traceback.print_exc()
                     return 130
                 except BaseException:
                     # Show the user's frames only, as CPython does for a script.
+                    import traceback
                     kind, value, tb = sys.exc_info()
                     while tb is not None and (tb.tb_frame.f_code.co_filename == "<auto-round-python>"
                                               or tb.tb_frame.f_code.co_filename.endswith("runpy.py")):
@@ -108,9 +125,12 @@ public final class PythonRunner {
             }
             argv = args;
         }
+        StartupTrace.mark("main");
         try (Context ctx = PythonContexts.create(engine, System.in, System.out, System.err, argv)) {
+            StartupTrace.mark("context built");
             Value main = ctx.eval(Source.newBuilder("python", BOOTSTRAP, "<auto-round-python>").buildLiteral());
-            return main.execute(mode, target).asInt();
+            StartupTrace.mark("bootstrap evaluated");
+            return main.execute(mode, target, StartupTrace.enabled()).asInt();
         } catch (PolyglotException e) {
             if (e.isExit()) {
                 return e.getExitStatus();

@@ -3,6 +3,7 @@ package io.autoround.export.gguf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autoround.model.config.ModelConfig;
+import io.autoround.model.tokenizer.SentencePieceModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autoround.export.gguf.GgufReader;
 import io.autoround.export.gguf.GgufValue;
 import io.autoround.export.gguf.GgufVocabulary;
+import io.autoround.model.tokenizer.SentencePieceBpeJson;
 import io.autoround.model.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

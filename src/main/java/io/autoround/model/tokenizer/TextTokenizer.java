@@ -35,15 +35,25 @@ public final class TextTokenizer implements AutoCloseable {
         this.padId = padId;
     }
 
-    /** Loads tokenizer.json (required) and tokenizer_config.json (optional) from a model folder. */
+    /**
+     * Loads tokenizer.json and tokenizer_config.json (optional) from a model folder; a folder with only a
+     * SentencePiece tokenizer.model gets it converted, as transformers does ({@link SentencePieceConverter}).
+     */
     public static TextTokenizer load(Path modelDir) {
         ModelRoot root = ModelRoot.of(modelDir);
         Path file = root.file(TOKENIZER_FILE);
-        if (!ModelFiles.isRegularFile(file)) {
-            throw new TokenizerException(modelDir, "no " + TOKENIZER_FILE + " in the model folder (a fast tokenizer is required)");
-        }
-        Map<String, Integer> specials = addedTokens(file);
         JsonNode config = readJson(root.file(CONFIG_FILE));
+        JsonNode json;
+        if (ModelFiles.isRegularFile(file)) {
+            json = readJson(file);
+        } else if (ModelFiles.isRegularFile(root.file(SentencePieceConverter.MODEL_FILE))) {
+            file = root.file(SentencePieceConverter.MODEL_FILE);
+            json = SentencePieceConverter.convert(file, config);
+        } else {
+            throw new TokenizerException(modelDir, "no " + TOKENIZER_FILE + " (or SentencePiece "
+                    + SentencePieceConverter.MODEL_FILE + ") in the model folder (a tokenizer is required)");
+        }
+        Map<String, Integer> specials = addedTokens(json);
         Boolean addBos = config != null && config.hasNonNull("add_bos_token") ? config.get("add_bos_token").asBoolean() : null;
         Integer bos = tokenId(config, "bos_token", specials, modelDir);
         if (Boolean.TRUE.equals(addBos) && bos == null) {
@@ -54,7 +64,9 @@ public final class TextTokenizer implements AutoCloseable {
         options.put("truncation", "false");
         options.put("padding", "false");
         try {
-            HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(file, options);
+            HuggingFaceTokenizer tok = file.endsWith(TOKENIZER_FILE) ? HuggingFaceTokenizer.newInstance(file, options)
+                    : HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(MAPPER.writeValueAsBytes(json)),
+                            options);
             return new TextTokenizer(tok, addBos, bos, tokenId(config, "eos_token", specials, modelDir),
                     tokenId(config, "pad_token", specials, modelDir));
         } catch (IOException | RuntimeException e) {
@@ -62,8 +74,7 @@ public final class TextTokenizer implements AutoCloseable {
         }
     }
 
-    private static Map<String, Integer> addedTokens(Path file) {
-        JsonNode root = readJson(file);
+    private static Map<String, Integer> addedTokens(JsonNode root) {
         Map<String, Integer> out = new HashMap<>();
         JsonNode added = root.get("added_tokens");
         if (added != null && added.isArray()) {
@@ -74,6 +85,10 @@ public final class TextTokenizer implements AutoCloseable {
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) {
             vocab.fields().forEachRemaining(e -> out.putIfAbsent(e.getKey(), e.getValue().asInt()));
+        } else if (vocab.isArray()) { // Unigram: [piece, score] in id order
+            for (int id = 0; id < vocab.size(); id++) {
+                out.putIfAbsent(vocab.get(id).path(0).asText(), id);
+            }
         }
         return out;
     }
@@ -87,7 +102,7 @@ public final class TextTokenizer implements AutoCloseable {
         String content = n.isObject() ? n.path("content").asText() : n.asText();
         Integer id = vocab.get(content);
         if (id == null) {
-            throw new TokenizerException(dir, CONFIG_FILE + " names " + key + " '" + content + "' which is not in " + TOKENIZER_FILE);
+            throw new TokenizerException(dir, CONFIG_FILE + " names " + key + " '" + content + "' which is not in the vocabulary");
         }
         return id;
     }

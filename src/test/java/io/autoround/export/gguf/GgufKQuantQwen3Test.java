@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.autoround.api.Algorithm;
 import io.autoround.api.AutoRound;
+import io.autoround.api.QuantizationReport;
 import io.autoround.api.QuantizeOptions;
 import io.autoround.api.QuantizedModel;
 import io.autoround.model.safetensors.SafetensorsCheckpoint;
@@ -154,17 +156,34 @@ class GgufKQuantQwen3Test {
     }
 
     @Test
-    void imatrixAndTuningAreRefusedForKQuants() {
+    void imatrixIsRefusedForKQuants() {
         QuantizeOptions im = options("gguf:q4_k_m");
         im.optRtnWeighting = "imatrix";
         RuntimeException e = assertThrows(RuntimeException.class,
                 () -> new AutoRound(im, new PrintStream(new ByteArrayOutputStream())).quantizeAndSave());
         assertTrue(e.getMessage().contains("imatrix") && e.getMessage().contains("not implemented yet"), e.getMessage());
+    }
+
+    /** SignRound cannot tune int_asym_dq yet: the default iters and an explicit iters > 0 run the iters=0 path. */
+    @Test
+    void tuningKQuantsFallsBackToIters0() throws Exception {
+        QuantizeOptions byDefault = options("gguf:q4_k_m");
+        byDefault.iters = null;
+        byDefault.disableOptRtn = null;
+        assertEquals(Algorithm.OPT_RTN, new AutoRound(byDefault, new PrintStream(new ByteArrayOutputStream())).plan().algorithm());
+        assertEquals(0, byDefault.iters, "the options now say what runs");
+
         QuantizeOptions tuned = options("gguf:q4_k_s");
         tuned.iters = 2;
-        e = assertThrows(RuntimeException.class,
-                () -> new AutoRound(tuned, new PrintStream(new ByteArrayOutputStream())).quantizeAndSave());
-        assertTrue(e.getMessage().contains("int_asym_dq") && e.getMessage().contains("iters 0"), e.getMessage());
+        tuned.outputDir = tmp.resolve("tuned").toString();
+        QuantizationReport fellBack = new AutoRound(tuned, new PrintStream(new ByteArrayOutputStream())).quantizeAndSave();
+        assertEquals(Algorithm.RTN, fellBack.algorithm());
+        QuantizeOptions rtn = options("gguf:q4_k_s");
+        rtn.outputDir = tmp.resolve("rtn").toString();
+        QuantizationReport explicit = new AutoRound(rtn, new PrintStream(new ByteArrayOutputStream())).quantizeAndSave();
+        assertArrayEquals(java.nio.file.Files.readAllBytes(explicit.outputs().get(0)),
+                java.nio.file.Files.readAllBytes(fellBack.outputs().get(0)),
+                "same file as an explicit iters=0 run");
     }
 
     /** The weight values the quantizer produced, from its codes and scales (layout per type family). */

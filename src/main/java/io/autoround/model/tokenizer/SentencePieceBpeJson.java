@@ -1,9 +1,8 @@
-package io.autoround.infer.gguf;
+package io.autoround.model.tokenizer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.autoround.export.gguf.GgufVocabulary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,14 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code tokenizer.json} transformers' {@code LlamaConverter} makes from a SentencePiece BPE model (legacy
- * mode), rebuilt from a GGUF {@code llama} vocabulary (pieces, scores, piece types): a byte-fallback BPE whose merges
- * are every split of a piece into two pieces, ordered by the merged piece's score, then the halves' lengths (highest
- * first; ties by the ids of the halves), a normalizer that prepends and substitutes {@code ▁} for spaces, and the matching decoder.
+ * The {@code tokenizer.json} transformers' {@code LlamaConverter} makes from a SentencePiece BPE model (a
+ * {@code tokenizer.model}, or a GGUF {@code llama} vocabulary: pieces, scores, piece types): a BPE whose merges are
+ * every split of a piece into two pieces, ordered by the merged piece's score, then the halves' lengths (highest
+ * first; ties by the ids of the halves). Legacy mode (transformers' default): a normalizer that prepends {@code ▁}
+ * (with add_dummy_prefix) and substitutes it for spaces; otherwise a Metaspace pre-tokenizer that prepends it to the
+ * first word only. The decoder undoes both.
  */
-final class SentencePieceBpeJson {
-    /** SentencePiece piece type UNKNOWN (llama.cpp token type 2). */
-    private static final int UNKNOWN = 2;
+public final class SentencePieceBpeJson {
+    private static final int UNKNOWN = SentencePieceModel.UNKNOWN;
     private static final String SPACE = "\u2581";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,8 +26,21 @@ final class SentencePieceBpeJson {
 
     private record Merge(String left, String right, int leftId, int rightId, float score) {}
 
-    /** The tokenizer.json tree for {@code tokens} with their {@code scores} and llama.cpp {@code types}. */
-    static ObjectNode build(List<?> tokens, List<?> scores, List<?> types) {
+    /** The legacy byte-fallback tokenizer.json tree for {@code tokens} with their {@code scores} and {@code types}. */
+    public static ObjectNode build(List<?> tokens, List<?> scores, List<?> types) {
+        return build(tokens, scores, types, true, true, true);
+    }
+
+    /**
+     * The tokenizer.json tree for {@code tokens} with their {@code scores} and SentencePiece {@code types} (null: all
+     * NORMAL).
+     *
+     * @param legacy transformers' {@code legacy} flag (true unless the tokenizer_config says false)
+     * @param addPrefixSpace SentencePiece's add_dummy_prefix (a {@code ▁} before the text, stripped when decoding)
+     * @param byteFallback whether unknown characters become {@code <0xXX>} pieces
+     */
+    public static ObjectNode build(List<?> tokens, List<?> scores, List<?> types, boolean legacy,
+            boolean addPrefixSpace, boolean byteFallback) {
         Map<String, Integer> ids = new HashMap<>();
         for (int i = 0; i < tokens.size(); i++) {
             ids.putIfAbsent((String) tokens.get(i), i);
@@ -46,18 +59,27 @@ final class SentencePieceBpeJson {
             if (type == UNKNOWN) {
                 unk = piece;
             }
-            if (type == UNKNOWN || type == GgufVocabulary.CONTROL || type == GgufVocabulary.USER_DEFINED) {
+            if (type == UNKNOWN || type == SentencePieceModel.CONTROL || type == SentencePieceModel.USER_DEFINED) {
                 added.addObject().put("id", id).put("content", piece).put("single_word", false).put("lstrip", false)
-                        .put("rstrip", false).put("normalized", false).put("special", type != GgufVocabulary.USER_DEFINED);
+                        .put("rstrip", false).put("normalized", false)
+                        .put("special", type != SentencePieceModel.USER_DEFINED);
             }
         }
-        ObjectNode normalizer = root.putObject("normalizer").put("type", "Sequence");
-        ArrayNode norms = normalizer.putArray("normalizers");
-        norms.addObject().put("type", "Prepend").put("prepend", SPACE);
-        ObjectNode replace = norms.addObject().put("type", "Replace");
-        replace.putObject("pattern").put("String", " ");
-        replace.put("content", SPACE);
-        root.putNull("pre_tokenizer");
+        if (legacy) {
+            ObjectNode normalizer = root.putObject("normalizer").put("type", "Sequence");
+            ArrayNode norms = normalizer.putArray("normalizers");
+            if (addPrefixSpace) {
+                norms.addObject().put("type", "Prepend").put("prepend", SPACE);
+            }
+            ObjectNode replace = norms.addObject().put("type", "Replace");
+            replace.putObject("pattern").put("String", " ");
+            replace.put("content", SPACE);
+            root.putNull("pre_tokenizer");
+        } else {
+            root.putNull("normalizer");
+            root.putObject("pre_tokenizer").put("type", "Metaspace").put("replacement", SPACE)
+                    .put("prepend_scheme", addPrefixSpace ? "first" : "never").put("split", false);
+        }
         root.putNull("post_processor");
         ObjectNode decoder = root.putObject("decoder").put("type", "Sequence");
         ArrayNode decs = decoder.putArray("decoders");
@@ -66,7 +88,9 @@ final class SentencePieceBpeJson {
         back.put("content", " ");
         decs.addObject().put("type", "ByteFallback");
         decs.addObject().put("type", "Fuse");
-        decs.addObject().put("type", "Strip").put("content", " ").put("start", 1).put("stop", 0);
+        if (addPrefixSpace) {
+            decs.addObject().put("type", "Strip").put("content", " ").put("start", 1).put("stop", 0);
+        }
         ObjectNode model = root.putObject("model");
         model.put("type", "BPE").putNull("dropout");
         if (unk == null) {
@@ -75,7 +99,7 @@ final class SentencePieceBpeJson {
             model.put("unk_token", unk);
         }
         model.putNull("continuing_subword_prefix").putNull("end_of_word_suffix");
-        model.put("fuse_unk", true).put("byte_fallback", true).put("ignore_merges", false);
+        model.put("fuse_unk", true).put("byte_fallback", byteFallback).put("ignore_merges", false);
         model.set("vocab", vocab);
         ArrayNode merges = model.putArray("merges");
         for (Merge m : merges(tokens, scores, ids)) {
@@ -110,6 +134,6 @@ final class SentencePieceBpeJson {
     }
 
     private static int type(List<?> types, int id) {
-        return types == null ? GgufVocabulary.NORMAL : ((Number) types.get(id)).intValue();
+        return types == null ? SentencePieceModel.NORMAL : ((Number) types.get(id)).intValue();
     }
 }
