@@ -89,24 +89,14 @@ class QuantizationScheme:
 def _load_presets():
     presets = {}
     for name in _java.SchemePresets.names():
-        try:
-            raw = _java.python_value(_java.SchemePresets.raw(name))
-        except Exception:  # presets the port cannot run (e.g. FP8_BLOCK) are absent here
-            continue
+        raw = _java.python_value(_java.SchemePresets.raw(name))
+        if isinstance(raw.get("group_size"), list):  # FP8_BLOCK's 2-D blocks are a tuple in the reference
+            raw["group_size"] = tuple(raw["group_size"])
         presets[str(name)] = QuantizationScheme.from_dict(raw)
     return presets
 
 
 PRESET_SCHEMES = _load_presets()
-
-# Presets of the reference that the Java library refuses (its preset table leaves them out): importable with the
-# reference's values; AutoRound(scheme=...) with one of them raises NotImplementedError from the Java library.
-_REFUSED_PRESETS = {
-    "FP8_BLOCK": dict(bits=8, group_size=(128, 128), data_type="fp", act_bits=8, act_group_size=128,
-                      act_data_type="fp", act_dynamic=True, act_sym=True),
-}
-for _name, _raw in _REFUSED_PRESETS.items():
-    PRESET_SCHEMES.setdefault(_name, QuantizationScheme.from_dict(_raw))
 
 # Module-level constants as in the reference (auto_round.schemes.W4A16, ...).
 for _name, _scheme in PRESET_SCHEMES.items():
