@@ -102,7 +102,7 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
         JsonNode w = groups.elements().next().path("weights");
         String format = qc.path("format").asText("");
         String dataType = switch (format) {
-            case "pack-quantized" -> "int";
+            case "pack-quantized", "int-quantized" -> "int";
             case "mxfp4-pack-quantized", "mxfp8-quantized" -> "mx_fp";
             case "nvfp4-pack-quantized" -> "nv_fp";
             case "float-quantized" -> "fp";
@@ -130,11 +130,13 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
                     "nv_fp4_with_static_gs", true, null, null);
         } else if ("fp".equals(dataType) && acts.isObject()) {
             s = fp8WithActivations(bits, group, sym, blockRows, acts, where);
+        } else if ("int-quantized".equals(format)) {
+            s = int8WithActivations(bits, group, sym, acts, where);
         } else {
             s = new QuantScheme(bits, group, sym, dataType, 16, group, true, "float", true, null, null, blockRows);
         }
         PackedLayout layout = switch (dataType) {
-            case "int" -> PackQuantizedLayout.INSTANCE;
+            case "int" -> "int-quantized".equals(format) ? IntQuantizedLayout.INSTANCE : PackQuantizedLayout.INSTANCE;
             case "fp" -> Fp8Layout.reader("llm_compressor");
             default -> FpLayouts.forScheme("llm_compressor", s);
         };
@@ -170,6 +172,21 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
         }
         throw new CheckpointFormatException(where + ": float-quantized with " + (dynamic ? "dynamic" : "static") + " '"
                 + strategy + "' input activations is not supported (static tensor: FP8_STATIC; dynamic group: FP8_BLOCK)");
+    }
+
+    /** int-quantized: INT8 weights with dynamic per-token int activations (W8A8), or weight-only. */
+    private static QuantScheme int8WithActivations(int bits, int group, boolean sym, JsonNode acts, String where) {
+        if (!acts.isObject()) {
+            return new QuantScheme(bits, group, sym, "int", 16, group, true, "float", true, null, null);
+        }
+        String strategy = acts.path("strategy").asText();
+        if (!acts.path("dynamic").asBoolean(false) || !("token".equals(strategy) || "channel".equals(strategy))) {
+            throw new CheckpointFormatException(where + ": int-quantized with '" + strategy + "' "
+                    + (acts.path("dynamic").asBoolean(false) ? "dynamic" : "static") + " input activations is not"
+                    + " supported (dynamic per-token only)");
+        }
+        return new QuantScheme(bits, group, sym, "int", acts.path("num_bits").asInt(8), -1,
+                acts.path("symmetric").asBoolean(true), "int", true, null, null);
     }
 
     /** Exact name first, then regex keys searched like the reference's {@code re.search}. */

@@ -7,7 +7,8 @@ import io.autoround.quant.QuantScheme;
 /**
  * The {@code llm_compressor} (compressed-tensors) format (reference-spec 3.6): INT weight-only as
  * {@code pack-quantized}, MXFP4/MXFP8/NVFP4 with the shared fp tensors, FP8 (FPW8A16, FP8_STATIC with its static
- * {@code input_scale}, FP8_BLOCK with 128x128 block scales) as {@code float-quantized}; one config group for the
+ * {@code input_scale}, FP8_BLOCK with 128x128 block scales) as {@code float-quantized}, dynamic INT8 W8A8 as
+ * {@code int-quantized}; one config group for the
  * global scheme (per-layer schemes other than "kept at 16 bits" are refused), 16-bit layers listed in {@code ignore}.
  */
 public final class LlmCompressorExporter extends PackedExporter {
@@ -21,16 +22,24 @@ public final class LlmCompressorExporter extends PackedExporter {
     void validatePlan(ExportPlan plan) {
         SchemeChecks.requireUniformSchemes(name(), plan, "mixed-precision config groups are not supported");
         QuantScheme g = plan.scheme();
-        if (g.actBits() < 16 && "int".equals(g.dataType())) {
-            throw SchemeChecks.unsupported(name(), "*", "activation-quantized int schemes (W" + g.bits() + "A"
-                    + g.actBits() + ") are not supported");
+        if (g.actBits() < 16 && "int".equals(g.dataType()) && !isDynamicW8A8(g)) {
+            throw SchemeChecks.unsupported(name(), "*", "activation-quantized int schemes other than dynamic symmetric"
+                    + " W8A8 (INT8: 8-bit per-channel weights, 8-bit per-token activations) are not supported, got W"
+                    + g.bits() + "A" + g.actBits() + " group_size " + g.groupSize() + " act_group_size "
+                    + g.actGroupSize() + (g.actDynamic() ? "" : " static"));
         }
+    }
+
+    /** The reference's {@code is_dynamic_wint8aint8} as compressed-tensors stores it ({@code int-quantized}). */
+    static boolean isDynamicW8A8(QuantScheme s) {
+        return "int".equals(s.dataType()) && s.bits() == 8 && s.sym() && s.groupSize() == -1 && s.actBits() == 8
+                && "int".equals(s.actDataType()) && s.actDynamic() && s.actSym() && s.actGroupSize() == -1;
     }
 
     @Override
     PackedLayout layoutFor(ExportPlan plan, QuantScheme s) {
         return switch (s.dataType()) {
-            case "int" -> PackQuantizedLayout.INSTANCE;
+            case "int" -> isDynamicW8A8(s) ? IntQuantizedLayout.INSTANCE : PackQuantizedLayout.INSTANCE;
             case "fp" -> Fp8Layout.forModel(name(), plan.sourceModelDir(), true);
             default -> FpLayouts.forScheme(name(), s);
         };
@@ -39,7 +48,7 @@ public final class LlmCompressorExporter extends PackedExporter {
     /** The compressed-tensors format name of a scheme. */
     static String formatName(QuantScheme s) {
         return switch (s.dataType()) {
-            case "int" -> "pack-quantized";
+            case "int" -> isDynamicW8A8(s) ? "int-quantized" : "pack-quantized";
             case "mx_fp" -> s.bits() == 4 ? "mxfp4-pack-quantized" : "mxfp8-quantized";
             case "nv_fp" -> "nvfp4-pack-quantized";
             case "fp" -> "float-quantized";
@@ -98,6 +107,10 @@ public final class LlmCompressorExporter extends PackedExporter {
     private static ObjectNode activationArgs(QuantScheme s) {
         if ("nv_fp".equals(s.dataType())) {
             return args(s.actBits(), "float", s.actSym(), s.actGroupSize(), "tensor_group", null, "local");
+        }
+        if (isDynamicW8A8(s)) {
+            // compressed-tensors' INT8_W8A8 preset: dynamic per-token activations
+            return args(s.actBits(), "int", s.actSym(), null, "token", null, true);
         }
         if ("fp".equals(s.dataType())) {
             boolean tensor = s.actGroupSize() == 0;

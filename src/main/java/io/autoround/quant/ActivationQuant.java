@@ -7,7 +7,8 @@ import java.util.Locale;
  * The activation quant-dequant a scheme asks for on the inputs of its Linear layers (reference-spec 1.6, 2.5, 2.6,
  * 7.2), shared by tuning and inference: dynamic MX per token in groups of {@code act_group_size}, or NVFP4 with a
  * static global scale {@code 2688 / act_max} from calibration ({@code nv_fp4_with_static_gs}), FP8 E4M3 with a
- * calibrated per-tensor {@code input_scale} (FP8_STATIC) or dynamic per token and group (FP8_BLOCK). This class holds
+ * calibrated per-tensor {@code input_scale} (FP8_STATIC) or dynamic per token and group (FP8_BLOCK), and symmetric int
+ * per token (INT8 W8A8, the reference's int_sym on the inputs). This class holds
  * the scalar fp32 implementations, the oracle of the differentiable DJL version used in tuning.
  */
 public enum ActivationQuant {
@@ -21,6 +22,8 @@ public enum ActivationQuant {
     FP8_STATIC,
     /** FP8 E4M3 activations, dynamic: one scale per token and group of act_group_size inputs (FP8_BLOCK). */
     FP8_DYNAMIC,
+    /** Symmetric int activations, dynamic: int_sym per token (act_group_size -1) or per token and group (INT8 W8A8). */
+    INT_DYNAMIC,
     /** Any other activation scheme (int, fp8 static, ...): not implemented here. */
     UNSUPPORTED;
 
@@ -40,6 +43,10 @@ public enum ActivationQuant {
                 return FP8_STATIC;
             }
             return s.actDynamic() && s.actGroupSize() != 0 ? FP8_DYNAMIC : UNSUPPORTED;
+        }
+        if ("int".equals(act) && s.actDynamic() && s.actSym() && s.actBits() >= 2 && s.actBits() <= 8
+                && s.actGroupSize() != 0) {
+            return INT_DYNAMIC;
         }
         if (act.startsWith("mx_fp") && s.actDynamic()) {
             try {
@@ -62,7 +69,7 @@ public enum ActivationQuant {
             return "activation quantization " + s.actDataType() + " " + s.actBits() + "-bit"
                     + (s.actDynamic() ? "" : " (static)") + " is not implemented";
         }
-        if (kind == FP8_STATIC || (kind == FP8_DYNAMIC && s.actGroupSize() == -1)) {
+        if (kind == FP8_STATIC || ((kind == FP8_DYNAMIC || kind == INT_DYNAMIC) && s.actGroupSize() == -1)) {
             return null;
         }
         if (s.actGroupSize() <= 0 || cols % s.actGroupSize() != 0) {
@@ -133,6 +140,7 @@ public enum ActivationQuant {
                 yield Fp8Activations.staticQdq(x, inputGlobalScale);
             }
             case FP8_DYNAMIC -> Fp8Activations.dynamicQdq(x, m, cols, s.actGroupSize() > 0 ? s.actGroupSize() : cols);
+            case INT_DYNAMIC -> IntQuantizer.quantize("activations", x, m, cols, activationScheme(s), rtn).dequantized();
             case UNSUPPORTED -> throw new IllegalStateException("unreachable");
         };
     }
