@@ -69,8 +69,8 @@ public enum ActivationQuant {
             return "activation quantization " + s.actDataType() + " " + s.actBits() + "-bit"
                     + (s.actDynamic() ? "" : " (static)") + " is not implemented";
         }
-        if (kind == FP8_STATIC || ((kind == FP8_DYNAMIC || kind == INT_DYNAMIC) && s.actGroupSize() == -1)) {
-            return null;
+        if (kind == FP8_STATIC || kind == FP8_DYNAMIC || kind == INT_DYNAMIC) {
+            return null; // per tensor, per token, or per token and group with a shorter last group (zero padding)
         }
         if (s.actGroupSize() <= 0 || cols % s.actGroupSize() != 0) {
             return "activation groups of " + s.actGroupSize() + " (" + s.actDataType() + ") do not divide in_features "
