@@ -179,7 +179,7 @@ public final class SchemeResolver {
             String k = e.getKey();
             Object v = e.getValue();
             try {
-                out.put(k, v == null ? null : switch (k) {
+                out.put(k, v == null ? null : "group_size".equals(k) && blockOf(v) != null ? blockOf(v) : switch (k) {
                     case "bits", "group_size", "act_bits", "act_group_size", "super_bits", "super_group_size" ->
                             intOf(fields, k, 0);
                     case "sym", "act_sym", "act_dynamic" -> boolOf(fields, k, false);
