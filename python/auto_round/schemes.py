@@ -110,10 +110,10 @@ def preset_name_to_scheme(name: str) -> QuantizationScheme:
     """The preset of that name (any case), or ValueError listing the valid names."""
     if not isinstance(name, str):
         raise TypeError("scheme name must be a str, got %s" % type(name).__name__)
-    if name.upper() in _REFUSED_PRESETS:
-        return PRESET_SCHEMES[name.upper()].copy()
-    raw = _java.call(_java.SchemePresets.raw, name)
-    return QuantizationScheme.from_dict(_java.python_value(raw))
+    raw = _java.python_value(_java.call(_java.SchemePresets.raw, name))
+    if isinstance(raw.get("group_size"), list):  # FP8_BLOCK's 2-D blocks are a tuple in the reference
+        raw["group_size"] = tuple(raw["group_size"])
+    return QuantizationScheme.from_dict(raw)
 
 
 def get_gguf_scheme(scheme) -> str:
