@@ -24,7 +24,7 @@ public enum ActivationQuant {
     FP8_DYNAMIC,
     /** Symmetric int activations, dynamic: int_sym per token (act_group_size -1) or per token and group (INT8 W8A8). */
     INT_DYNAMIC,
-    /** Any other activation scheme (int, fp8 static, ...): not implemented here. */
+    /** Any other activation scheme (static or asymmetric int, grouped static FP8, MX-INT, ...): not implemented here. */
     UNSUPPORTED;
 
     private static final float FP4_E4M3 = 448f * 6f;
