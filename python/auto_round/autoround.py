@@ -229,7 +229,10 @@ def _join_names(name, value):
 
 
 def _scheme_dict(java_scheme):
-    return _java.python_value(_java.jtype("io.autoround.quant.scheme.SchemeResolver").toFields(java_scheme))
+    fields = _java.python_value(_java.jtype("io.autoround.quant.scheme.SchemeResolver").toFields(java_scheme))
+    if isinstance(fields.get("group_size"), list):  # 2-D blocks (FP8_BLOCK), a tuple in the reference
+        fields["group_size"] = tuple(fields["group_size"])
+    return fields
 
 
 def _scale_dtype(plan):

@@ -89,24 +89,14 @@ class QuantizationScheme:
 def _load_presets():
     presets = {}
     for name in _java.SchemePresets.names():
-        try:
-            raw = _java.python_value(_java.SchemePresets.raw(name))
-        except Exception:  # presets the port cannot run (e.g. FP8_BLOCK) are absent here
-            continue
+        raw = _java.python_value(_java.SchemePresets.raw(name))
+        if isinstance(raw.get("group_size"), list):  # FP8_BLOCK's 2-D blocks are a tuple in the reference
+            raw["group_size"] = tuple(raw["group_size"])
         presets[str(name)] = QuantizationScheme.from_dict(raw)
     return presets
 
 
 PRESET_SCHEMES = _load_presets()
-
-# Presets of the reference that the Java library refuses (its preset table leaves them out): importable with the
-# reference's values; AutoRound(scheme=...) with one of them raises NotImplementedError from the Java library.
-_REFUSED_PRESETS = {
-    "FP8_BLOCK": dict(bits=8, group_size=(128, 128), data_type="fp", act_bits=8, act_group_size=128,
-                      act_data_type="fp", act_dynamic=True, act_sym=True),
-}
-for _name, _raw in _REFUSED_PRESETS.items():
-    PRESET_SCHEMES.setdefault(_name, QuantizationScheme.from_dict(_raw))
 
 # Module-level constants as in the reference (auto_round.schemes.W4A16, ...).
 for _name, _scheme in PRESET_SCHEMES.items():
@@ -120,10 +110,10 @@ def preset_name_to_scheme(name: str) -> QuantizationScheme:
     """The preset of that name (any case), or ValueError listing the valid names."""
     if not isinstance(name, str):
         raise TypeError("scheme name must be a str, got %s" % type(name).__name__)
-    if name.upper() in _REFUSED_PRESETS:
-        return PRESET_SCHEMES[name.upper()].copy()
-    raw = _java.call(_java.SchemePresets.raw, name)
-    return QuantizationScheme.from_dict(_java.python_value(raw))
+    raw = _java.python_value(_java.call(_java.SchemePresets.raw, name))
+    if isinstance(raw.get("group_size"), list):  # FP8_BLOCK's 2-D blocks are a tuple in the reference
+        raw["group_size"] = tuple(raw["group_size"])
+    return QuantizationScheme.from_dict(raw)
 
 
 def get_gguf_scheme(scheme) -> str:

@@ -43,11 +43,11 @@ class ExportedNamesTest(unittest.TestCase):
         self.assertEqual(schemes.scheme_to_preset_name(schemes.W8A16), "W8A16")
         self.assertTrue(schemes.is_mx_fp("mx_fp4") and not schemes.is_standard_fp("mx_fp"))
 
-    def test_refused_preset_fails_when_used_not_on_import(self):
+    def test_fp8_block_preset_resolves_to_2d_blocks(self):
         for scheme in ("FP8_BLOCK", schemes.FP8_BLOCK):
-            with self.assertRaises(NotImplementedError) as cm:
-                AutoRound(DEMO, scheme=scheme, iters=0)
-            self.assertIn("FP8_BLOCK", str(cm.exception))
+            ar = AutoRound(DEMO, scheme=scheme, iters=0)
+            self.assertEqual((ar.bits, ar.group_size, ar.data_type, ar.act_bits, ar.act_group_size, ar.act_dynamic),
+                             (8, (128, 128), "fp", 8, 128, True))
 
 
 class ConfigClassesTest(unittest.TestCase):

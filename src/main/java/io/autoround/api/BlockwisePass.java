@@ -42,7 +42,7 @@ final class BlockwisePass {
     private final CalibrationSet calibration;
     private final ProgressListener listener;
     private final PrintStream log;
-    private final ActivationCalibration activations = new ActivationCalibration();
+    private final ActivationCalibration activations;
 
     BlockwisePass(RunPlan plan, DecoderModel model, CalibrationSet calibration, ProgressListener listener, PrintStream log) {
         this.plan = plan;
@@ -50,6 +50,7 @@ final class BlockwisePass {
         this.calibration = calibration;
         this.listener = listener;
         this.log = log;
+        this.activations = new ActivationCalibration(plan.precision());
     }
 
     List<BlockReport> run(WeightSink sink) {

@@ -163,10 +163,10 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                     .forEach(dt -> missing.add("SignRound tuning of data type '" + dt
                             + "; tunable: int, mx_fp, nv_fp, fp8 e4m3; use --iters 0)"));
             layerSchemes.values().stream().filter(s -> !s.keepsFullPrecision()
-                    && ActivationQuant.of(s) == ActivationQuant.UNSUPPORTED)
+                    && !ActivationQuant.of(s).tunable())
                     .map(s -> s.actDataType() + "' (" + s.actBits() + " bits" + (s.actDynamic() ? "" : ", static")).distinct()
                     .forEach(dt -> missing.add("SignRound tuning with activation quantization '" + dt
-                            + "; supported: dynamic mx_fp, static nv_fp4; use --iters 0)"));
+                            + "; supported: dynamic mx_fp, static nv_fp4; use --iters 0 for FP8 activations)"));
         }
         if (io.autoround.quant.OptRtnWeighting.parse(o.optRtnWeighting) == io.autoround.quant.OptRtnWeighting.IMATRIX
                 && layerSchemes.values().stream().anyMatch(s -> !s.keepsFullPrecision() && s.dataType().endsWith("_dq"))) {
@@ -177,7 +177,7 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
             throw new UnsupportedOperationException("not implemented yet: " + String.join(", ", missing));
         }
         if (algorithm == Algorithm.RTN && layerSchemes.values().stream().anyMatch(ActivationCalibration::needsStaticScale)) {
-            throw new IllegalArgumentException("static activation scales (e.g. NVFP4) need calibration data: "
+            throw new IllegalArgumentException("static activation scales (e.g. NVFP4, FP8_STATIC) need calibration data: "
                     + "drop --disable_opt_rtn");
         }
     }

@@ -7,10 +7,15 @@ import io.autoround.quant.QuantScheme;
  * The default {@code auto_round} format (reference-spec 3.2): the packing follows the scheme (symmetric int ->
  * {@code auto_round:auto_gptq}; asymmetric 4-bit -> {@code auto_round:auto_awq}; other asymmetric int -> plain
  * {@code auto_round}; MX/NV fp -> {@code auto_round:llm_compressor}; weight-only FP8 -> FP8 tensors with no
- * {@code packing_format} key but {@code fmt} and {@code activation_scheme}), unless a packing is forced by the
+ * {@code packing_format} key but {@code fmt} and {@code activation_scheme}; FP8 with 8-bit activations (FP8_STATIC,
+ * FP8_BLOCK) -> the same tensors plus FP8_STATIC's {@code input_scale}, {@code packing_format
+ * auto_round:fp8_static}), unless a packing is forced by the
  * format name ({@code auto_round:auto_gptq}, {@code auto_round:auto_awq}, {@code auto_round:gptqmodel}).
  */
 public final class AutoRoundExporter extends PackedExporter {
+    /** The packing_format of activation-quantized FP8 (FP8_STATIC, FP8_BLOCK). */
+    static final String FP8_STATIC_PACKING = "auto_round:fp8_static";
+
     private final String name;
     private final String forcedPacking;
 
@@ -47,13 +52,12 @@ public final class AutoRoundExporter extends PackedExporter {
                 return "auto_round:llm_compressor";
             }
             case "fp" -> {
-                if (!Fp8Layout.isWeightOnlyFp8(s)) {
-                    // the reference's auto_round:fp8_static needs calibrated input scales / 2-D weight blocks
+                if (s.bits() != 8 || (s.actBits() < 16 && s.actBits() != 8)) {
                     throw new UnsupportedSchemeException(name + " cannot store FP8 with " + s.bits() + "-bit weights"
-                            + " and " + s.actBits() + "-bit activations (FP8_STATIC / FP8_BLOCK are not supported;"
-                            + " weight-only FPW8A16 is)");
+                            + " and " + s.actBits() + "-bit activations (supported: FPW8A16, FP8_STATIC, FP8_BLOCK)");
                 }
-                return null;
+                // reference-spec 3.2: auto_round:fp8_static whenever act_bits == 8 (also the dynamic FP8_BLOCK)
+                return Fp8Layout.isWeightOnlyFp8(s) ? null : FP8_STATIC_PACKING;
             }
             default -> throw new UnsupportedSchemeException(name + " cannot store data_type '" + s.dataType()
                     + "' (supported: int, mx_fp, nv_fp, fp)");
@@ -63,7 +67,7 @@ public final class AutoRoundExporter extends PackedExporter {
     @Override
     PackedLayout layoutFor(ExportPlan plan, QuantScheme s) {
         String packing = packingFormat(plan);
-        if (packing == null) {
+        if (packing == null || FP8_STATIC_PACKING.equals(packing)) {
             return Fp8Layout.forModel(name, plan.sourceModelDir(), false);
         }
         return switch (packing) {
@@ -106,11 +110,13 @@ public final class AutoRoundExporter extends PackedExporter {
         }
         if (!plan.options().modelFree()) {
             qc.put("quant_method", "auto-round");
-            if (packing != null) {
-                qc.put("packing_format", packing);
-            } else { // export_to_fp8.py: element format and activation scheme instead of a packing_format
+            if (packing == null || FP8_STATIC_PACKING.equals(packing)) {
+                // export_to_fp8.py: element format and activation scheme (weight-only FP8 has no packing_format)
                 qc.put("fmt", "e4m3");
                 qc.put("activation_scheme", plan.scheme().actDynamic() ? "dynamic" : "static");
+            }
+            if (packing != null) {
+                qc.put("packing_format", packing);
             }
         }
         if (!extra.isEmpty()) {

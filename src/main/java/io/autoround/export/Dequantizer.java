@@ -11,14 +11,12 @@ public final class Dequantizer {
     public static float[] dequantize(QuantizedWeight w) {
         int rows = w.rows();
         int cols = w.cols();
-        int groups = w.scales().length == 1 ? 1 : w.groupsPerRow();
-        int width = w.scales().length == 1 ? cols : w.groupWidth();
         float[] out = new float[rows * cols];
         String type = w.scheme().dataType();
         int[] zeros = "int".equals(type) ? SchemeChecks.zeros(w) : null;
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-                int gi = w.scales().length == 1 ? 0 : r * groups + c / width;
+                int gi = w.scaleIndex(r, c);
                 int code = w.codes()[r * cols + c];
                 float scale = w.scales()[gi];
                 out[r * cols + c] = switch (type) {

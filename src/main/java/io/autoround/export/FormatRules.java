@@ -33,7 +33,7 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
                 String packing = !qc.has("packing_format") && "fp".equals(s.dataType()) ? "auto_round:fp8"
                         : qc.path("packing_format").asText("auto_round:auto_gptq");
                 PackedLayout layout = switch (packing) {
-                    case "auto_round:fp8" -> fp8Layout(qc, where);
+                    case "auto_round:fp8", AutoRoundExporter.FP8_STATIC_PACKING -> fp8Layout(qc, where);
                     case "auto_round:auto_gptq", "auto_round:gptq" -> GptqLayout.AUTO_ROUND_GPTQ;
                     case "auto_round:gptqmodel" -> GptqLayout.GPTQMODEL;
                     case "auto_round" -> GptqLayout.AUTO_ROUND_PLAIN;
@@ -102,7 +102,7 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
         JsonNode w = groups.elements().next().path("weights");
         String format = qc.path("format").asText("");
         String dataType = switch (format) {
-            case "pack-quantized" -> "int";
+            case "pack-quantized", "int-quantized" -> "int";
             case "mxfp4-pack-quantized", "mxfp8-quantized" -> "mx_fp";
             case "nvfp4-pack-quantized" -> "nv_fp";
             case "float-quantized" -> "fp";
@@ -111,20 +111,32 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
         int bits = w.path("num_bits").asInt();
         int group = w.path("group_size").isNumber() ? w.path("group_size").asInt()
                 : "tensor".equals(w.path("strategy").asText()) ? 0 : -1;
-        if ("fp".equals(dataType) && groups.elements().next().path("input_activations").isObject()) {
-            throw new CheckpointFormatException(where + ": float-quantized with quantized input activations (FP8"
-                    + " W8A8) is not supported; only weight-only FP8");
-        }
         boolean sym = w.path("symmetric").asBoolean(true);
         JsonNode acts = groups.elements().next().path("input_activations");
-        // NVFP4 W4A4: the activation global scale is static, stored per layer as input_global_scale
-        QuantScheme s = "nv_fp".equals(dataType) && acts.isObject()
-                ? new QuantScheme(bits, group, sym, dataType, acts.path("num_bits").asInt(4),
-                        acts.path("group_size").asInt(group), acts.path("symmetric").asBoolean(true),
-                        "nv_fp4_with_static_gs", true, null, null)
-                : new QuantScheme(bits, group, sym, dataType, 16, group, true, "float", true, null, null);
+        JsonNode block = w.path("block_structure");
+        int blockRows = 0;
+        if ("block".equals(w.path("strategy").asText())) {
+            if (!block.isArray() || block.size() != 2) {
+                throw new CheckpointFormatException(where + ": block strategy without a 2-entry block_structure");
+            }
+            blockRows = block.get(0).asInt();
+            group = block.get(1).asInt();
+        }
+        QuantScheme s;
+        if ("nv_fp".equals(dataType) && acts.isObject()) {
+            // NVFP4 W4A4: the activation global scale is static, stored per layer as input_global_scale
+            s = new QuantScheme(bits, group, sym, dataType, acts.path("num_bits").asInt(4),
+                    acts.path("group_size").asInt(group), acts.path("symmetric").asBoolean(true),
+                    "nv_fp4_with_static_gs", true, null, null);
+        } else if ("fp".equals(dataType) && acts.isObject()) {
+            s = fp8WithActivations(bits, group, sym, blockRows, acts, where);
+        } else if ("int-quantized".equals(format)) {
+            s = int8WithActivations(bits, group, sym, acts, where);
+        } else {
+            s = new QuantScheme(bits, group, sym, dataType, 16, group, true, "float", true, null, null, blockRows);
+        }
         PackedLayout layout = switch (dataType) {
-            case "int" -> PackQuantizedLayout.INSTANCE;
+            case "int" -> "int-quantized".equals(format) ? IntQuantizedLayout.INSTANCE : PackQuantizedLayout.INSTANCE;
             case "fp" -> Fp8Layout.reader("llm_compressor");
             default -> FpLayouts.forScheme("llm_compressor", s);
         };
@@ -139,6 +151,42 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
             }
             return s;
         });
+    }
+
+    /**
+     * float-quantized with FP8 input activations: static per tensor (FP8_STATIC, {@code input_scale} per layer) or
+     * dynamic per group (FP8_BLOCK's 128); other activation strategies are refused by name.
+     */
+    private static QuantScheme fp8WithActivations(int bits, int group, boolean sym, int blockRows, JsonNode acts,
+            String where) {
+        String strategy = acts.path("strategy").asText();
+        boolean dynamic = acts.path("dynamic").asBoolean(false);
+        int actBits = acts.path("num_bits").asInt(8);
+        boolean actSym = acts.path("symmetric").asBoolean(true);
+        if ("tensor".equals(strategy) && !dynamic) {
+            return new QuantScheme(bits, group, sym, "fp", actBits, 0, actSym, "fp", false, null, null, blockRows);
+        }
+        if ("group".equals(strategy) && dynamic && acts.path("group_size").asInt(0) > 0) {
+            return new QuantScheme(bits, group, sym, "fp", actBits, acts.path("group_size").asInt(), actSym, "fp", true,
+                    null, null, blockRows);
+        }
+        throw new CheckpointFormatException(where + ": float-quantized with " + (dynamic ? "dynamic" : "static") + " '"
+                + strategy + "' input activations is not supported (static tensor: FP8_STATIC; dynamic group: FP8_BLOCK)");
+    }
+
+    /** int-quantized: INT8 weights with dynamic per-token int activations (W8A8), or weight-only. */
+    private static QuantScheme int8WithActivations(int bits, int group, boolean sym, JsonNode acts, String where) {
+        if (!acts.isObject()) {
+            return new QuantScheme(bits, group, sym, "int", 16, group, true, "float", true, null, null);
+        }
+        String strategy = acts.path("strategy").asText();
+        if (!acts.path("dynamic").asBoolean(false) || !("token".equals(strategy) || "channel".equals(strategy))) {
+            throw new CheckpointFormatException(where + ": int-quantized with '" + strategy + "' "
+                    + (acts.path("dynamic").asBoolean(false) ? "dynamic" : "static") + " input activations is not"
+                    + " supported (dynamic per-token only)");
+        }
+        return new QuantScheme(bits, group, sym, "int", acts.path("num_bits").asInt(8), -1,
+                acts.path("symmetric").asBoolean(true), "int", true, null, null);
     }
 
     /** Exact name first, then regex keys searched like the reference's {@code re.search}. */
@@ -165,7 +213,10 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
         if (bits >= 16) {
             return FULL_PRECISION;
         }
-        int group = d.path("group_size").asInt(base == null ? 128 : base.groupSize());
+        JsonNode gs = d.path("group_size");
+        int blockRows = gs.isArray() && gs.size() == 2 ? gs.get(0).asInt() : gs.isMissingNode() && base != null
+                ? base.blockRows() : 0;
+        int group = gs.isArray() && gs.size() == 2 ? gs.get(1).asInt() : gs.asInt(base == null ? 128 : base.groupSize());
         boolean sym = d.path("sym").asBoolean(base == null || base.sym());
         String type = d.path("data_type").asText(base == null ? "int" : base.dataType());
         int actBits = d.path("act_bits").asInt(base == null ? 16 : base.actBits());
@@ -178,6 +229,6 @@ record FormatRules(String format, QuantScheme scheme, PackedLayout layout, Funct
         Integer superGroup = d.has("super_group_size") ? Integer.valueOf(d.get("super_group_size").asInt())
                 : base == null ? null : base.superGroupSize();
         return new QuantScheme(bits, group, sym, type, actBits, actGroup, actSym, actType, actDynamic, superBits,
-                superGroup);
+                superGroup, blockRows);
     }
 }

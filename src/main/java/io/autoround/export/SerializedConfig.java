@@ -37,7 +37,7 @@ final class SerializedConfig {
             Object v = switch (key) {
                 case "bits" -> s.bits();
                 case "data_type" -> s.dataType();
-                case "group_size" -> s.groupSize();
+                case "group_size" -> groupSizeValue(s);
                 case "sym" -> s.sym();
                 case "act_bits" -> actQuantized ? s.actBits() : null;
                 case "act_data_type" -> actQuantized ? s.actDataType() : null;
@@ -73,6 +73,11 @@ final class SerializedConfig {
     }
 
     /** Puts a Java value (String, Boolean, Integer, Long, Double, List of those, Map) into a JSON object. */
+    /** group_size as the reference serialises it: an int, or the list {@code [rows, cols]} of 2-D blocks. */
+    static Object groupSizeValue(QuantScheme s) {
+        return s.blocks2d() ? List.of(s.blockRows(), s.groupSize()) : (Object) s.groupSize();
+    }
+
     static void put(ObjectNode node, String key, Object v) {
         node.set(key, PythonJson.MAPPER.valueToTree(v));
     }
@@ -86,7 +91,7 @@ final class SerializedConfig {
             return o;
         }
         o.put("bits", s.bits());
-        o.put("group_size", s.groupSize());
+        put(o, "group_size", groupSizeValue(s));
         o.put("sym", s.sym());
         o.put("data_type", s.dataType());
         if (s.actBits() < 16) {
@@ -113,7 +118,7 @@ final class SerializedConfig {
         ObjectNode o = PythonJson.MAPPER.createObjectNode();
         o.put("bits", s.bits());
         o.put("data_type", s.dataType());
-        o.put("group_size", s.groupSize());
+        put(o, "group_size", groupSizeValue(s));
         o.put("sym", s.sym());
         o.put("act_bits", s.actBits());
         o.put("act_data_type", s.actDataType());

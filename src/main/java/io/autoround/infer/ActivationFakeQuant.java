@@ -5,8 +5,9 @@ import io.autoround.quant.QuantScheme;
 
 /**
  * The activation quant-dequant a scheme asks for at inference (reference-spec 7.2, MX/NV modules), in fp32:
- * dynamic MX (mx_fp / mx_fp_rceil) per token in groups of {@code act_group_size}, and NVFP4 with the checkpoint's
- * static {@code input_global_scale}. Other activation schemes (int, FP8 static) are refused by name.
+ * dynamic MX (mx_fp / mx_fp_rceil) per token in groups of {@code act_group_size}, NVFP4 with the checkpoint's
+ * static {@code input_global_scale}, FP8 E4M3 with the checkpoint's static {@code input_scale} (FP8_STATIC) or
+ * dynamic per token and group (FP8_BLOCK). Other activation schemes are refused by name.
  */
 final class ActivationFakeQuant {
     private ActivationFakeQuant() {}
@@ -21,12 +22,17 @@ final class ActivationFakeQuant {
         return ActivationQuant.of(s) != ActivationQuant.NONE;
     }
 
-    /** True when the scheme needs the checkpoint's static {@code input_global_scale}. */
+    /** True when the scheme needs a static activation scale from the checkpoint ({@link #staticScaleTensor}). */
     static boolean needsInputGlobalScale(QuantScheme s) {
-        return ActivationQuant.of(s) == ActivationQuant.NV_STATIC;
+        return ActivationQuant.of(s).staticScale();
     }
 
-    /** x [m, cols] -> its quant-dequant; {@code inputGlobalScale} is used by static NVFP4 only (else NaN). */
+    /** The per-layer tensor suffix of the static activation scale: NVFP4's input_global_scale, FP8's input_scale. */
+    static String staticScaleTensor(QuantScheme s) {
+        return ActivationQuant.of(s) == ActivationQuant.FP8_STATIC ? "input_scale" : "input_global_scale";
+    }
+
+    /** x [m, cols] -> its quant-dequant; {@code inputGlobalScale} is the static scale (NVFP4 / FP8), else NaN. */
     static float[] apply(QuantScheme s, float[] x, int m, int cols, float inputGlobalScale) {
         return ActivationQuant.apply(s, x, m, cols, inputGlobalScale);
     }

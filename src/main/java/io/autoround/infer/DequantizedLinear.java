@@ -17,12 +17,12 @@ final class DequantizedLinear implements QuantizedLinear {
     private final QuantScheme scheme;
     private final float inputGlobalScale;
 
-    /** @param inputGlobalScale the static NVFP4 activation global scale of the layer, or NaN */
+    /** @param inputGlobalScale the layer's static activation scale (NVFP4 global scale, FP8 input_scale), or NaN */
     DequantizedLinear(QuantizedWeight w, float inputGlobalScale, NDManager manager) {
         this.scheme = w.scheme();
         if (ActivationFakeQuant.needsInputGlobalScale(scheme) && !(inputGlobalScale > 0 && Float.isFinite(inputGlobalScale))) {
-            throw new IllegalArgumentException(w.name() + ": static NVFP4 activations need a positive finite "
-                    + "input_global_scale, got " + inputGlobalScale);
+            throw new IllegalArgumentException(w.name() + ": static activations need a positive finite "
+                    + ActivationFakeQuant.staticScaleTensor(scheme) + ", got " + inputGlobalScale);
         }
         this.inputGlobalScale = inputGlobalScale;
         this.weight = manager.create(Dequantizer.dequantize(w), new Shape(w.rows(), w.cols()));

@@ -131,15 +131,15 @@ public final class QuantizedModel implements AutoCloseable {
         }
     }
 
-    /** The layer's static NVFP4 activation global scale from the checkpoint, NaN when its scheme has none. */
+    /** The layer's static activation scale (NVFP4 input_global_scale, FP8 input_scale), NaN when its scheme has none. */
     private static float inputGlobalScale(QuantizedCheckpoint ckpt, QuantizedWeight w) {
         if (!ActivationFakeQuant.needsInputGlobalScale(w.scheme())) {
             return Float.NaN;
         }
-        String name = w.name() + ".input_global_scale";
+        String name = w.name() + "." + ActivationFakeQuant.staticScaleTensor(w.scheme());
         if (ckpt.tensors().find(name).isEmpty()) {
             throw new CheckpointFormatException(ckpt.format() + " layer '" + w.name() + "' in " + ckpt.dir()
-                    + " quantizes activations with static NVFP4 but has no tensor '" + name + "'");
+                    + " quantizes activations with a static scale but has no tensor '" + name + "'");
         }
         float[] v = ckpt.tensors().readFloats(name);
         if (v.length != 1) {

@@ -14,7 +14,7 @@ import io.autoround.quant.format.Float8E4M3;
  */
 public final class Fp8Quantizer {
 
-    private static final float MIN_SCALE = 1f / (448f * 512f);
+    static final float MIN_SCALE = 1f / (448f * 512f);
 
     private Fp8Quantizer() {
     }

@@ -14,9 +14,36 @@ package io.autoround.quant;
  * @param actDynamic dynamic activation quantization
  * @param superBits GGUF double-quant super-block scale bits, or null
  * @param superGroupSize GGUF super-group size, or null
+ * @param blockRows rows of a 2-D weight block (the reference's tuple group_size {@code (blockRows, groupSize)},
+ *     FP8_BLOCK's (128, 128)); 0 for 1-D groups
  */
 public record QuantScheme(int bits, int groupSize, boolean sym, String dataType, int actBits, int actGroupSize,
-        boolean actSym, String actDataType, boolean actDynamic, Integer superBits, Integer superGroupSize) {
+        boolean actSym, String actDataType, boolean actDynamic, Integer superBits, Integer superGroupSize,
+        int blockRows) {
+
+    public QuantScheme {
+        if (blockRows < 0 || (blockRows > 0 && groupSize <= 0)) {
+            throw new IllegalArgumentException("a 2-D block group_size needs positive sizes, got (" + blockRows + ", "
+                    + groupSize + ")");
+        }
+    }
+
+    /** A scheme with 1-D groups (every scheme but FP8_BLOCK). */
+    public QuantScheme(int bits, int groupSize, boolean sym, String dataType, int actBits, int actGroupSize,
+            boolean actSym, String actDataType, boolean actDynamic, Integer superBits, Integer superGroupSize) {
+        this(bits, groupSize, sym, dataType, actBits, actGroupSize, actSym, actDataType, actDynamic, superBits,
+                superGroupSize, 0);
+    }
+
+    /** True for 2-D weight blocks of {@code blockRows x groupSize} (group_size given as a tuple). */
+    public boolean blocks2d() {
+        return blockRows > 0;
+    }
+
+    /** Block rows along the output dimension for a weight with {@code rows} output channels (1 for 1-D groups). */
+    public int blockRowsFor(int rows) {
+        return blocks2d() ? (rows + blockRows - 1) / blockRows : 1;
+    }
 
     /** Weight-only int scheme (activations stay 16-bit). */
     public static QuantScheme weightOnlyInt(int bits, int groupSize, boolean sym) {

@@ -13,7 +13,8 @@ package io.autoround.quant;
  *       power-of-two block scales 2^e (E8M0); zeros is null; value = decode(code) * scale.</li>
  *   <li>{@code nv_fp}: codes are E2M1 bit patterns; scales are the E4M3 block scale values (as floats);
  *       {@code globalScale} is the fp32 global scale; value = decode(code) * scale / globalScale.</li>
- *   <li>{@code fp} (FP8 weight-only): codes are E4M3 bytes; scales are fp32 per tensor or per row.</li>
+ *   <li>{@code fp} (FP8): codes are E4M3 bytes; scales per tensor, per row, or per 2-D block (FP8_BLOCK, row-major
+ *       over [ceil(rows / blockRows), ceil(cols / groupSize)]).</li>
  *   <li>{@code int_asym_float_zp} (GGUF Q4_1/Q5_1): codes in [0, 2^bits); scales and {@code mins} are fp16 values;
  *       zeros is null; value = code * scale + min.</li>
  * </ul>
@@ -42,6 +43,18 @@ public record QuantizedWeight(String name, int rows, int cols, QuantScheme schem
         if (codes.length != (long) rows * cols) {
             throw new IllegalArgumentException(name + ": codes length " + codes.length + " != " + rows + "x" + cols);
         }
+    }
+
+    /**
+     * Index into {@link #scales()} of element (r, c): per tensor 0; 2-D blocks {@code (r / blockRows) * groups +
+     * c / groupSize}; else {@code r * groups + c / groupWidth}.
+     */
+    public int scaleIndex(int r, int c) {
+        if (scales.length == 1) {
+            return 0;
+        }
+        int row = scheme.blocks2d() ? r / scheme.blockRows() : r;
+        return row * groupsPerRow() + c / groupWidth();
     }
 
     /** Groups along the input dimension. */

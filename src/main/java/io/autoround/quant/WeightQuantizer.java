@@ -5,7 +5,7 @@ import io.autoround.quant.scheme.DataTypes;
 /**
  * Entry point: quant-dequant one Linear weight with a resolved scheme, dispatching to the data type family
  * ({@link IntQuantizer}, {@link IntScaleSearch}, {@link MxQuantizer}, {@link NvFp4Quantizer},
- * {@link Fp8Quantizer}, {@link FpOptimizedRtn}, {@link GgufKQuantizer}).
+ * {@link Fp8Quantizer}, {@link Fp8BlockQuantizer}, {@link FpOptimizedRtn}, {@link GgufKQuantizer}).
  */
 public final class WeightQuantizer {
 
@@ -51,7 +51,8 @@ public final class WeightQuantizer {
                     : NvFp4Quantizer.quantize(name, w, rows, cols, scheme, opts);
         }
         if (dt.equals("fp") || dt.equals("fp8") || dt.equals("fp8_sym") || dt.equals("fp8_e4m3")) {
-            return Fp8Quantizer.quantize(name, w, rows, cols, scheme, opts);
+            return scheme.blocks2d() ? Fp8BlockQuantizer.quantize(name, w, rows, cols, scheme, opts)
+                    : Fp8Quantizer.quantize(name, w, rows, cols, scheme, opts);
         }
         throw new UnsupportedOperationException(name + ": data_type '" + scheme.dataType()
                 + "' is not implemented by WeightQuantizer (supported: int, int_asym_float_zp, mx_fp, nv_fp, fp8 e4m3)");

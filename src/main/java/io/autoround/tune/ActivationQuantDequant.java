@@ -40,6 +40,9 @@ public final class ActivationQuantDequant {
             case NV_STATIC -> NvFp4QuantDequant.qdq(grouped, null, null,
                     Float.isNaN(nvGlobalScale) ? ActivationQuant.nvGlobalScale(x.abs().max().getFloat()) : nvGlobalScale);
             case NONE -> grouped;
+            case FP8_STATIC, FP8_DYNAMIC, INT_DYNAMIC -> throw new UnsupportedOperationException("SignRound tuning with"
+                    + " FP8 / int activations"
+                    + " is not implemented (" + s.actDataType() + " " + s.actBits() + "-bit); use --iters 0");
             case UNSUPPORTED -> throw new IllegalStateException("unreachable");
         };
         return q.reshape(x.getShape());

@@ -45,6 +45,23 @@ class NvFp4CalibratedExportTest {
                 assertTrue(o != q, "o_proj sees the attention output, another act_max");
             }
         }
+        // compressed-tensors' NVFP4 preset, as the reference writes it: activations are "local" (dynamic per group under
+        // the static input_global_scale), not dynamic: true
+        com.fasterxml.jackson.databind.JsonNode g;
+        try {
+            g = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.outputs().get(0).resolve("config.json").toFile())
+                    .path("quantization_config").path("config_groups").path("group_0");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        com.fasterxml.jackson.databind.JsonNode acts = g.path("input_activations");
+        assertEquals("local", acts.path("dynamic").asText(), acts.toString());
+        assertTrue(acts.path("dynamic").isTextual(), acts.toString());
+        assertEquals("tensor_group", acts.path("strategy").asText());
+        assertEquals(16, acts.path("group_size").asInt());
+        assertEquals("minmax", acts.path("observer").asText());
+        assertEquals("tensor_group", g.path("weights").path("strategy").asText());
+        assertTrue(g.path("weights").path("dynamic").isBoolean() && !g.path("weights").path("dynamic").asBoolean());
         double fp = AutoRound.perplexity(SharedData.model("stories260k-hf"), SharedData.text("tinystories_valid_sample.txt").getParent()
                 .resolve("tinystories_train_sample.txt"), 256, null).perplexity();
         double nv = AutoRound.perplexity(r.outputs().get(0), SharedData.text("tinystories_train_sample.txt"), 256, null).perplexity();

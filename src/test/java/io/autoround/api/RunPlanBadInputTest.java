@@ -96,7 +96,24 @@ class RunPlanBadInputTest {
         says(fails(o -> {
             o.scheme = "FP8_STATIC";
             o.disableOptRtn = null;
-        }), "FP8_STATIC");
+            o.formats = List.of("auto_gptq");
+        }), "auto_gptq", "data_type 'fp' is not int");
+        says(fails(o -> {
+            o.scheme = "FP8_BLOCK";
+            o.formats = List.of("auto_awq");
+        }), "auto_awq", "data_type 'fp'");
+        says(fails(o -> {
+            o.iters = 10;
+            o.scheme = "FP8_BLOCK";
+        }), "SignRound tuning with activation quantization 'fp' (8 bits", "--iters 0");
+        says(fails(o -> {
+            o.scheme = "FP8_STATIC";
+            o.disableOptRtn = true;
+        }), "static activation scales", "FP8_STATIC", "calibration", "--disable_opt_rtn");
+        says(fails(o -> {
+            o.scheme = "FP8_STATIC";
+            o.actGroupSize = 128;
+        }), "FP8 weights with 8-bit fp static activations (act_group_size 128) are not supported");
     }
 
     @Test

@@ -235,14 +235,48 @@ class Fp8ExportTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"auto_round", "llm_compressor"})
-    void activationQuantizedFp8IsRefused(String format) {
+    void fp8BlockWithPartialEdgeBlocksRoundTrips(String format) {
+        // stories260K: [64, 64], [172, 64], [64, 172]: none a multiple of 128, so every block is an edge block
+        QuantScheme block = SchemePresets.get("FP8_BLOCK");
+        Map<String, QuantResult> results = quantize(fp32Source(), FP32_LAYERS, block, Precision.FP32);
+        Path out = export(format, fp32Source(), block, results);
+        try (QuantizedCheckpoint cp = QuantizedCheckpointReader.read(out)) {
+            for (QuantResult r : results.values()) {
+                QuantizedWeight w = r.weight();
+                QuantizedWeight back = cp.weights().get(w.name());
+                assertEquals(block, back.scheme(), w.name());
+                assertEquals(((w.rows() + 127) / 128) * ((w.cols() + 127) / 128), back.scales().length,
+                        w.name() + ": ceil-divided 128x128 blocks");
+                assertArrayEquals(w.codes(), back.codes(), w.name());
+                assertArrayEquals(r.dequantized(), cp.dequantize(w.name()), w.name() + " dequantized");
+            }
+            // gate_proj [172, 64]: blocks rows 0-127 and 128-171 (a partial edge block)
+            long[] shape = cp.tensors().find(FP32_LAYERS.get(1) + ".weight_scale").orElseThrow().shape();
+            assertArrayEquals(format.equals("llm_compressor") ? new long[] {2, 1} : new long[] {2}, shape);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"auto_round", "llm_compressor"})
+    void fp8StaticWithoutItsCalibratedInputScaleIsRefused(String format) {
         QuantScheme fp8Static = SchemePresets.get("FP8_STATIC");
-        ExportPlan plan = new ExportPlan(fp32Source(), tmp.resolve("static"), fp8Static,
-                ExportTestSupport.layerSchemes(fp32Source(), java.util.Set.copyOf(FP32_LAYERS), fp8Static),
-                ExportOptions.rtn());
-        UnsupportedSchemeException e = assertThrows(UnsupportedSchemeException.class,
-                () -> ExporterRegistry.get(format).validate(plan));
-        assertTrue(e.getMessage().contains("FP8_STATIC"), e.getMessage());
+        Map<String, QuantResult> results = quantize(fp32Source(), FP32_LAYERS, fp8Static, Precision.FP32);
+        ExportException e = assertThrows(ExportException.class, () -> export(format, fp32Source(), fp8Static, results));
+        assertTrue(e.getMessage().contains("input_scale"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"auto_gptq", "auto_awq"})
+    void fp8SchemesInIntOnlyFormatsAreRefused(String format) {
+        for (String name : List.of("FP8_STATIC", "FP8_BLOCK")) {
+            QuantScheme s = SchemePresets.get(name);
+            ExportPlan plan = new ExportPlan(fp32Source(), tmp.resolve(format + name), s,
+                    ExportTestSupport.layerSchemes(fp32Source(), java.util.Set.copyOf(FP32_LAYERS), s),
+                    ExportOptions.rtn());
+            UnsupportedSchemeException e = assertThrows(UnsupportedSchemeException.class,
+                    () -> ExporterRegistry.get(format).validate(plan));
+            assertTrue(e.getMessage().contains("fp"), e.getMessage());
+        }
     }
 
     @Test
@@ -279,7 +313,8 @@ class Fp8ExportTest {
                 "\"input_activations\": {\"num_bits\": 8, \"type\": \"float\", \"dynamic\": true}"));
         CheckpointFormatException w8a8 = assertThrows(CheckpointFormatException.class,
                 () -> QuantizedCheckpointReader.read(llm).close());
-        assertTrue(w8a8.getMessage().contains("float-quantized with quantized input activations"), w8a8.getMessage());
+        assertTrue(w8a8.getMessage().contains("float-quantized with dynamic '' input activations is not supported"),
+                w8a8.getMessage());
     }
 
     @Test

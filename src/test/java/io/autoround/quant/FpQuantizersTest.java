@@ -132,6 +132,45 @@ class FpQuantizersTest {
     }
 
     @Test
+    void fp8BlocksOf128x128WithPartialEdgeBlocks() {
+        // [200, 300]: block grid 2 x 3, the last block row has 72 rows and the last block column 44 columns
+        int rows = 200;
+        int cols = 300;
+        float[] w = new float[rows * cols];
+        java.util.Random rnd = new java.util.Random(7);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) rnd.nextGaussian() * 0.02f;
+        }
+        w[199 * cols + 299] = 1.75f; // the bottom-right edge block gets its own large maximum
+        QuantResult r = WeightQuantizer.quantize("t", w, rows, cols, SchemePresets.get("FP8_BLOCK"), RTN);
+        QuantizedWeight q = r.weight();
+        assertEquals(6, q.scales().length, "ceil(200/128) x ceil(300/128) blocks");
+        for (int br = 0; br < 2; br++) {
+            for (int bc = 0; bc < 3; bc++) {
+                float amax = 0f;
+                for (int i = br * 128; i < Math.min(rows, br * 128 + 128); i++) {
+                    for (int j = bc * 128; j < Math.min(cols, bc * 128 + 128); j++) {
+                        amax = Math.max(amax, Math.abs(w[i * cols + j]));
+                    }
+                }
+                assertEquals(amax / 448f, q.scales()[br * 3 + bc], "block (" + br + ", " + bc + ")");
+            }
+        }
+        assertEquals(1.75f / 448f, q.scales()[5]);
+        assertEquals(0x7E, q.codes()[199 * cols + 299], "the block maximum maps to 448");
+        for (int i : new int[] {0, 127 * cols + 128, 150 * cols + 260, w.length - 1}) {
+            int row = i / cols;
+            int col = i % cols;
+            float s = q.scales()[q.scaleIndex(row, col)];
+            assertEquals(Float8E4M3.round(w[i] / s) * s, r.dequantized()[i], "element " + i);
+        }
+        UnsupportedOperationException tuned = assertThrows(UnsupportedOperationException.class,
+                () -> Fp8BlockQuantizer.quantize("t", w, rows, cols, SchemePresets.get("FP8_BLOCK"),
+                        RTN.withTuning(new TuningParams(new float[w.length], null, null))));
+        assertTrue(tuned.getMessage().contains("--iters 0"), tuned.getMessage());
+    }
+
+    @Test
     void partialBlocksAreRejected() {
         IllegalArgumentException mx = assertThrows(IllegalArgumentException.class,
                 () -> MxQuantizer.quantize("model.l.q", new float[48], 1, 48, SchemePresets.get("MXFP4"), RTN));

@@ -38,6 +38,8 @@ public final class SchemePresets {
         RAW.put("NVFP4_E5M3", map("bits", 4, "group_size", 16, "data_type", "nvfp4_v2", "act_bits", 4,
                 "act_data_type", "nvfp4_v2", "act_group_size", 16, "act_sym", true));
         RAW.put("FPW8A16", map("bits", 8, "group_size", 0, "data_type", "fp", "act_bits", 16, "act_data_type", "fp"));
+        RAW.put("FP8_BLOCK", map("bits", 8, "group_size", java.util.List.of(128, 128), "data_type", "fp", "act_bits", 8,
+                "act_group_size", 128, "act_data_type", "fp", "act_dynamic", true, "act_sym", true));
         RAW.put("FP8_STATIC", map("bits", 8, "group_size", -1, "data_type", "fp", "act_bits", 8,
                 "act_group_size", 0, "act_data_type", "fp", "act_dynamic", false, "act_sym", true));
         RAW.put("BF16", map("bits", 16, "group_size", 128, "data_type", "fp", "act_bits", 16, "act_data_type", "fp"));
@@ -131,10 +133,6 @@ public final class SchemePresets {
     /** The raw preset fields (absent = unset), or an exception listing the valid names. */
     public static Map<String, Object> raw(String name) {
         String key = canonicalName(name);
-        if (key.equals("FP8_BLOCK")) {
-            throw new UnsupportedOperationException(
-                    "scheme FP8_BLOCK uses 2-D (128x128) weight blocks, which this port does not support");
-        }
         Map<String, Object> m = RAW.get(key);
         if (m == null) {
             throw new IllegalArgumentException("Unknown scheme '" + name + "'; valid names: " + String.join(", ", names()));

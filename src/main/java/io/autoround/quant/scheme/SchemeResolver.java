@@ -65,6 +65,10 @@ public final class SchemeResolver {
             }
         }
         int bits = intOf(f, "bits", 4);
+        int[] block = blockOf(f.get("group_size"));
+        if (block != null) {
+            f.put("group_size", block[1]);
+        }
         int groupSize = intOf(f, "group_size", 128);
         boolean sym = boolOf(f, "sym", true);
         String dataType = strOf(f, "data_type", "int");
@@ -93,7 +97,7 @@ public final class SchemeResolver {
         Integer superBits = f.get("super_bits") == null ? null : intOf(f, "super_bits", 0);
         Integer superGroup = f.get("super_group_size") == null ? null : intOf(f, "super_group_size", 0);
         QuantScheme s = new QuantScheme(bits, groupSize, sym, dataType, actBits, actGroupSize, actSym, actDataType,
-                actDynamic, superBits, superGroup);
+                actDynamic, superBits, superGroup, block == null ? 0 : block[0]);
         validate(s);
         return s;
     }
@@ -120,6 +124,13 @@ public final class SchemeResolver {
         }
         if (s.actBits() <= 0) {
             throw new IllegalArgumentException("act_bits must be > 0, got " + s.actBits());
+        }
+        if (s.blocks2d() && !("fp".equals(s.dataType()) && s.bits() == 8 && s.actBits() == 8
+                && "fp".equals(s.actDataType()) && s.actDynamic())) {
+            throw new IllegalArgumentException("a tuple group_size (" + s.blockRows() + ", " + s.groupSize() + ") is only"
+                    + " allowed for FP8 weights with dynamic FP8 activations (FP8_BLOCK), got data_type '"
+                    + s.dataType() + "' " + s.bits() + "-bit, act_data_type '" + s.actDataType() + "' " + s.actBits()
+                    + "-bit" + (s.actDynamic() ? "" : " static"));
         }
         if (s.bits() < 16) {
             List<Integer> allowed = DataTypes.supportedBits(s.dataType());
@@ -168,7 +179,7 @@ public final class SchemeResolver {
             String k = e.getKey();
             Object v = e.getValue();
             try {
-                out.put(k, v == null ? null : switch (k) {
+                out.put(k, v == null ? null : "group_size".equals(k) && blockOf(v) != null ? blockOf(v) : switch (k) {
                     case "bits", "group_size", "act_bits", "act_group_size", "super_bits", "super_group_size" ->
                             intOf(fields, k, 0);
                     case "sym", "act_sym", "act_dynamic" -> boolOf(fields, k, false);
@@ -186,7 +197,7 @@ public final class SchemeResolver {
     public static Map<String, Object> toFields(QuantScheme s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("bits", s.bits());
-        m.put("group_size", s.groupSize());
+        m.put("group_size", s.blocks2d() ? List.of(s.blockRows(), s.groupSize()) : s.groupSize());
         m.put("sym", s.sym());
         m.put("data_type", s.dataType());
         m.put("act_bits", s.actBits());
@@ -210,6 +221,30 @@ public final class SchemeResolver {
         }
         int b = intOf(new LinkedHashMap<>(Map.of("bits", bits)), "bits", 0);
         return "GGUF:Q" + b + (b == 6 ? "_K" : "_K_S");
+    }
+
+    /**
+     * A 2-D group_size {@code (rows, cols)} given as a list, tuple or int array, or null for a scalar one. The
+     * reference allows it only for FP8 weights with dynamic FP8 activations ({@code check_config}).
+     */
+    private static int[] blockOf(Object v) {
+        List<?> items = v instanceof List<?> l ? l : v instanceof Object[] a ? java.util.Arrays.asList(a)
+                : v instanceof int[] ia ? java.util.Arrays.stream(ia).boxed().toList() : null;
+        if (items == null) {
+            return null;
+        }
+        if (items.size() != 2) {
+            throw new IllegalArgumentException("a tuple group_size must have 2 entries (rows, cols), got " + items);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", items.get(0));
+        m.put("cols", items.get(1));
+        int r = intOf(m, "rows", 0);
+        int c = intOf(m, "cols", 0);
+        if (r <= 0 || c <= 0) {
+            throw new IllegalArgumentException("a tuple group_size needs positive sizes, got " + items);
+        }
+        return new int[] {r, c};
     }
 
     private static int intOf(Map<String, ?> f, String key, int dflt) {

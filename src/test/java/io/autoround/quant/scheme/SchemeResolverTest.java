@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autoround.quant.QuantScheme;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,16 @@ class SchemeResolverTest {
         assertTrue(e.getMessage().contains("Unknown scheme 'W9A16'"), e.getMessage());
         assertTrue(e.getMessage().contains("W4A16") && e.getMessage().contains("NVFP4")
                 && e.getMessage().contains("GGUF:Q4_K_M"), e.getMessage());
-        assertThrows(UnsupportedOperationException.class, () -> SchemePresets.get("FP8_BLOCK"));
+        QuantScheme block = SchemePresets.get("FP8_BLOCK");
+        assertEquals(128, block.blockRows(), "FP8_BLOCK's group_size (128, 128): 2-D weight blocks");
+        assertEquals(128, block.groupSize());
+        assertEquals(List.of(128, 128), SchemeResolver.toFields(block).get("group_size"));
+        assertEquals(block, SchemeResolver.resolve("FPW8A16", Map.of("group_size", List.of(128, 128), "act_bits", 8,
+                "act_group_size", 128, "act_dynamic", true)));
+        IllegalArgumentException tuple = assertThrows(IllegalArgumentException.class,
+                () -> SchemeResolver.resolve("W4A16", Map.of("group_size", List.of(128, 128))));
+        assertTrue(tuple.getMessage().contains("only allowed for FP8 weights with dynamic FP8 activations"),
+                tuple.getMessage());
     }
 
     @Test
