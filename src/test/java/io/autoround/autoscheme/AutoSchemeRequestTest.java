@@ -1,0 +1,70 @@
+package io.autoround.autoscheme;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.autoround.api.AutoRound;
+import io.autoround.api.QuantizeOptions;
+import io.autoround.testutil.SharedData;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad AutoScheme requests fail before any scoring, naming the problem; a good one reports its range. */
+class AutoSchemeRequestTest {
+    @TempDir
+    Path tmp;
+
+    private QuantizeOptions options(double avgBits, String opts) {
+        QuantizeOptions o = new QuantizeOptions();
+        o.model = SharedData.model("tiny-qwen3-12m").toString();
+        o.iters = 0;
+        o.outputDir = tmp.resolve("out").toString();
+        o.autoScheme = new AutoSchemeConfig(avgBits, AutoSchemeConfig.parseOptions(opts));
+        return o;
+    }
+
+    private static String failure(Class<? extends RuntimeException> type, QuantizeOptions o) {
+        return assertThrows(type, () -> new AutoRound(o, new PrintStream(PrintStream.nullOutputStream())).plan())
+                .getMessage();
+    }
+
+    @Test
+    void optionsParseAsTheReferenceDoes() {
+        assertEquals(List.of("W2A16", "W4A16", "W8A16"), AutoSchemeConfig.parseOptions(" w2a16, W4A16 w8a16 "));
+    }
+
+    @Test
+    void unknownEmptyAndMixedOptionsAreRefused() {
+        assertTrue(failure(IllegalArgumentException.class, options(3, "W2A16,W9A16")).contains("'W9A16' is not a preset"));
+        assertTrue(failure(IllegalArgumentException.class, options(3, "")).contains("options are empty"));
+        assertTrue(failure(IllegalArgumentException.class, options(3, "W4A16_MIXED,W2A16")).contains("mixed"));
+        assertTrue(failure(UnsupportedOperationException.class, options(4, "MXFP4,W4A16")).contains("activations"));
+    }
+
+    @Test
+    void aTargetOutsideTheRangeNamesTheRange() {
+        String m = failure(IllegalArgumentException.class, options(1.5, "W2A16,W4A16"));
+        assertTrue(m.contains("avg_bits=1.500 is outside the valid range [2.141, 4.156]"), m);
+        m = failure(IllegalArgumentException.class, options(0, "W2A16,W4A16"));
+        assertTrue(m.contains("positive"), m);
+    }
+
+    @Test
+    void formatsThatCannotHoldMixedBitsAreRefusedBeforeTheSearch() {
+        QuantizeOptions o = options(3, "W2A16,W4A16");
+        o.formats = List.of("auto_awq");
+        assertTrue(failure(IllegalArgumentException.class, o).contains("auto_awq cannot hold per-layer schemes"));
+        o.formats = List.of("gguf:q4_k_m");
+        assertTrue(failure(UnsupportedOperationException.class, o).contains("GGUF"));
+    }
+
+    @Test
+    void aTargetAtTheRangeEndIsAccepted() {
+        QuantizeOptions o = options(2.1406, "W2A16,W4A16"); // within 1e-3 of the all-W2A16 average 2.140625
+        assertEquals("W2A16", new AutoRound(o, new PrintStream(PrintStream.nullOutputStream())).plan().presetName());
+    }
+}
