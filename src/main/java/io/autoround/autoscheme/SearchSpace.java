@@ -63,7 +63,8 @@ public record SearchSpace(List<String> options, List<Candidate> candidates, List
                 continue; // embeddings: not decided (never quantized outside GGUF)
             }
             int[] s = shapes.get(name);
-            boolean pinned = lp.fixedByUser();
+            // shape fall-backs are "fixed" too; only layers the user named in layer_config are pinned
+            boolean pinned = lp.fixedByUser() && named(name, o.layerConfig);
             boolean quantized = unpinned.schemeOf(name) != null
                     || plans.values().stream().anyMatch(p -> p.schemeOf(name) != null);
             if (!quantized && !pinned) {
@@ -133,6 +134,19 @@ public record SearchSpace(List<String> options, List<Candidate> candidates, List
         c.scheme = option;
         c.layerConfig = new LinkedHashMap<>(layerConfig == null ? Map.of() : layerConfig);
         return c;
+    }
+
+    /** True when a layer_config key names the layer or, as a regex, matches it. */
+    private static boolean named(String layer, Map<String, Object> layerConfig) {
+        if (layerConfig == null) {
+            return false;
+        }
+        for (String key : layerConfig.keySet()) {
+            if (key.equals(layer) || io.autoround.quant.scheme.StandardRegex.search(key, layer)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, int[]> shapes(Architecture arch) {

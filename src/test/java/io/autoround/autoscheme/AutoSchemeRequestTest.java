@@ -67,4 +67,35 @@ class AutoSchemeRequestTest {
         QuantizeOptions o = options(2.1406, "W2A16,W4A16"); // within 1e-3 of the all-W2A16 average 2.140625
         assertEquals("W2A16", new AutoRound(o, new PrintStream(PrintStream.nullOutputStream())).plan().presetName());
     }
+
+    @Test
+    void layerConfigPinsALayerThatStillCountsInTheAverage() {
+        QuantizeOptions o = options(3, "W2A16,W4A16");
+        SearchSpace free = SearchSpace.build(o, SharedData.model("tiny-qwen3-12m"), "tiny-qwen3-12m",
+                List.of("W2A16", "W4A16"), false);
+        o.layerConfig.put("model.layers.0.mlp.down_proj", "W8A16");
+        SearchSpace pinned = SearchSpace.build(o, SharedData.model("tiny-qwen3-12m"), "tiny-qwen3-12m",
+                List.of("W2A16", "W4A16"), false);
+        assertEquals(42, free.candidates().size());
+        assertEquals(41, pinned.candidates().size());
+        assertEquals(1, pinned.fixed().size());
+        assertEquals(free.totalNumel(), pinned.totalNumel());
+        // down_proj is 384 x 1024: at W8A16 it costs (8.1875 - 2.140625) bits per weight more than at W2A16
+        double extra = 384 * 1024 * (8.1875 - 2.140625) / free.totalNumel();
+        assertEquals(free.uniformAverage(0) + extra, pinned.uniformAverage(0), 1e-12);
+    }
+
+    @Test
+    void w4a16MixedIsTheReferenceRecipeInt8OutsideRoutedExperts() {
+        QuantizeOptions o = options(3, "W2A16");
+        o.autoScheme = null;
+        o.scheme = "W4A16_MIXED";
+        o.layerConfig.put("model.layers.0.mlp.down_proj", "W2A16");
+        io.autoround.api.RunPlan plan = new AutoRound(o, new PrintStream(PrintStream.nullOutputStream())).plan();
+        assertEquals(42, plan.quantizedLayers().size());
+        for (var l : plan.quantizedLayers()) {
+            assertEquals(l.name().equals("model.layers.0.mlp.down_proj") ? 2 : 8, l.scheme().bits(), l.name());
+        }
+        assertEquals(4, plan.scheme().bits(), "the global scheme stays W4A16");
+    }
 }
