@@ -67,8 +67,8 @@ public final class AutoSchemeSearch {
         SearchSpace space = space();
         double target = target(space);
         Map<String, double[]> scores = score(space, cfg);
-        BudgetSelection selection = new BudgetSelection(space, scores, target,
-                space.base().arch().tiedLmHead(), blockOf(space.base().arch()), cfg.sharedLayers);
+        BudgetSelection selection = new BudgetSelection(space, scores, target, blockOf(space.base().arch()),
+                cfg.sharedLayers);
         int[] pick = selection.solve();
         List<AutoSchemeResult.Row> rows = new ArrayList<>();
         long bits = space.fixedBits();

@@ -18,8 +18,8 @@ final class BudgetSelection {
     private final double target;
     private final List<List<String>> groups;
 
-    BudgetSelection(SearchSpace space, Map<String, double[]> scores, double target, boolean tiedHead,
-            Function<String, String> blockOf, List<List<String>> sharedLayers) {
+    BudgetSelection(SearchSpace space, Map<String, double[]> scores, double target, Function<String, String> blockOf,
+            List<List<String>> sharedLayers) {
         this.space = space;
         this.scores = scores;
         this.target = target;

@@ -98,4 +98,14 @@ class AutoSchemeRequestTest {
         }
         assertEquals(4, plan.scheme().bits(), "the global scheme stays W4A16");
     }
+
+    @Test
+    void bf16IsASixteenBitOption() {
+        SearchSpace s = SearchSpace.build(options(8, "W2A16,BF16"), SharedData.model("tiny-qwen3-12m"), "tiny-qwen3-12m",
+                List.of("W2A16", "BF16"), false);
+        assertEquals(2.140625, s.uniformAverage(0), 1e-12);
+        assertEquals(16.0, s.uniformAverage(1), 1e-12);
+        assertEquals("W2A16", s.base().presetName());
+        assertTrue(s.candidates().get(0).schemes().get(1).keepsFullPrecision());
+    }
 }

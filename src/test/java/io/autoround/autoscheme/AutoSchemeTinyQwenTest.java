@@ -79,10 +79,10 @@ class AutoSchemeTinyQwenTest {
      */
     @Test
     void threeBitsFromTwoAndFourBeatsUniformW3Rtn() throws Exception {
+        Run run = autoScheme(3.0, "W2A16,W4A16"); // first: the peak RSS it logs is the search's and the run's own
         QuantizeOptions u = options("w3", true);
         u.scheme = "W3A16";
         double w3 = ppl(new AutoRound(u, new PrintStream(PrintStream.nullOutputStream())).quantizeAndSave().outputs().get(0));
-        Run run = autoScheme(3.0, "W2A16,W4A16");
         System.out.printf("AutoScheme 3.0 (W2A16,W4A16): avg %.4f ppl %.4f (%.1f s); uniform W3A16 RTN ppl %.4f%n",
                 run.result().achievedBits(), run.ppl(), run.seconds(), w3);
         assertTrue(run.result().achievedBits() >= 2.9 && run.result().achievedBits() <= 3.001,
