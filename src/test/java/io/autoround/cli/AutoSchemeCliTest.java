@@ -39,15 +39,27 @@ class AutoSchemeCliTest {
         Path out = tmp.resolve("out");
         String r = run("--model", SharedData.model("stories260k-hf").toString(), "--avg_bits", "3", "--options", "W2A16",
                 "W4A16", "--iters", "0", "--disable_opt_rtn", "--dataset",
-                SharedData.text("tinystories_train_sample.txt").toString(), "--output_dir", out.toString());
+                SharedData.text("tinystories_train_sample.txt").toString(), "--format", "auto_round,auto_gptq",
+                "--output_dir", out.toString());
         assertTrue(r.startsWith("0\n"), r);
         assertTrue(r.contains("AutoScheme: achieved average"), r);
         assertTrue(r.contains("model.layers.0.self_attn.q_proj"), r);
-        Path json;
+        java.util.List<Path> tables;
         try (Stream<Path> s = Files.walk(out)) {
-            json = s.filter(p -> p.getFileName().toString().equals("auto_scheme.json")).findFirst().orElseThrow();
+            tables = s.filter(p -> p.getFileName().toString().equals("auto_scheme.json")).sorted().toList();
         }
+        assertTrue(tables.size() == 2, "one table per format: " + tables);
+        Path json = tables.get(0);
         JsonNode table = new ObjectMapper().readTree(Files.readString(json));
+        // both checkpoints read back with the chosen bits per layer
+        for (Path t : tables) {
+            try (io.autoround.export.QuantizedCheckpoint c = io.autoround.export.QuantizedCheckpointReader.read(t.getParent())) {
+                for (JsonNode row : table.get("layers")) {
+                    String layer = row.get("layer").asText();
+                    assertTrue(c.weights().get(layer).scheme().bits() == row.get("bits").asInt(), t + " " + layer);
+                }
+            }
+        }
         double achieved = table.get("achieved_avg_bits").asDouble();
         assertTrue(achieved <= 3.0 && achieved > 2.5, "achieved " + achieved);
         JsonNode qc = new ObjectMapper().readTree(Files.readString(json.resolveSibling("quantization_config.json")));
