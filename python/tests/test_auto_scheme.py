@@ -25,6 +25,15 @@ class AutoSchemeTest(TempDirTestCase):
         self.assertTrue(any(v.get("bits") == 2 for v in extra.values()) or
                         read_json(folder, "quantization_config.json")["bits"] == 2)
 
+    def test_signround_tunes_the_chosen_per_layer_schemes(self):
+        ar = AutoRound(DEMO, scheme=self.scheme(3.0), iters=2, nsamples=4, seqlen=32, dataset="embedded")
+        model, folder = ar.quantize_and_save(self.out("sr"))
+        self.assertEqual(model.algorithm, "SIGN_ROUND")
+        table = read_json(folder, "auto_scheme.json")
+        for row in table["layers"]:
+            self.assertEqual(ar.layer_config[row["layer"]]["bits"], row["bits"], row["layer"])
+        self.assertEqual({row["bits"] for row in table["layers"]}, {2, 4})
+
     def test_bad_requests_are_plain_errors(self):
         with self.assertRaisesRegex(ValueError, "outside the valid range"):
             AutoRound(DEMO, scheme=self.scheme(1.0), iters=0)
