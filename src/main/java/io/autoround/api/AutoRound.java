@@ -88,7 +88,8 @@ public final class AutoRound {
     }
 
     private io.autoround.autoscheme.AutoSchemeSearch autoSchemeSearch(Path modelDir) {
-        return new io.autoround.autoscheme.AutoSchemeSearch(options, modelDir, modelName(modelDir), datasets, log);
+        return new io.autoround.autoscheme.AutoSchemeSearch(options, modelDir, modelName(modelDir), datasets, log,
+                () -> listener.cancelled() || SignalCancellation.requested());
     }
 
     /**

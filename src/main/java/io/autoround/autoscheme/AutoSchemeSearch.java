@@ -28,14 +28,17 @@ public final class AutoSchemeSearch {
     private final String modelName;
     private final HubDatasetLoader datasets;
     private final PrintStream log;
+    private final java.util.function.BooleanSupplier stop;
 
+    /** @param stop polled during scoring: true (a cancel or a signal) ends the search */
     public AutoSchemeSearch(QuantizeOptions options, Path modelDir, String modelName, HubDatasetLoader datasets,
-            PrintStream log) {
+            PrintStream log, java.util.function.BooleanSupplier stop) {
         this.options = options;
         this.modelDir = modelDir;
         this.modelName = modelName;
         this.datasets = datasets;
         this.log = log;
+        this.stop = stop;
     }
 
     /** Checks the request and the budget range without scoring (cheap: reads shapes only). */
@@ -129,7 +132,7 @@ public final class AutoSchemeSearch {
                     .build(dataset, cfg.nsamplesOrDefault(), cfg.seqlenOrDefault(), options.seed);
             log.println("AutoScheme: scoring " + space.candidates().size() + " layers x " + space.options().size()
                     + " options on " + cal.description());
-            DeltaLossScorer scorer = new DeltaLossScorer(model, cal, cfg.batchSizeOrDefault());
+            DeltaLossScorer scorer = new DeltaLossScorer(model, cal, cfg.batchSizeOrDefault(), stop);
             for (int i = 0; i < space.options().size(); i++) {
                 Map<String, QuantScheme> schemes = new LinkedHashMap<>();
                 for (SearchSpace.Candidate c : space.candidates()) {

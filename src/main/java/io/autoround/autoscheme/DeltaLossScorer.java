@@ -34,11 +34,21 @@ public final class DeltaLossScorer {
     private final DecoderModel model;
     private final CalibrationSet calibration;
     private final int batchSize;
+    private final java.util.function.BooleanSupplier stop;
 
-    public DeltaLossScorer(DecoderModel model, CalibrationSet calibration, int batchSize) {
+    /** @param stop asked before every block (forward and backward): true ends the search with a CancellationException */
+    public DeltaLossScorer(DecoderModel model, CalibrationSet calibration, int batchSize,
+            java.util.function.BooleanSupplier stop) {
         this.model = model;
         this.calibration = calibration;
         this.batchSize = Math.max(1, batchSize);
+        this.stop = stop;
+    }
+
+    private void checkStop() {
+        if (stop.getAsBoolean()) {
+            throw new java.util.concurrent.CancellationException("quantization cancelled");
+        }
     }
 
     /**
@@ -73,6 +83,7 @@ public final class DeltaLossScorer {
         List<NDArray> inputs = new ArrayList<>();
         NDArray x = model.embed(idArray);
         for (int k = 0; k < model.numBlocks(); k++) {
+            checkStop();
             inputs.add(x);
             DecoderBlock block = model.block(k);
             try (NDManager step = scope.newSubManager()) {
@@ -88,6 +99,7 @@ public final class DeltaLossScorer {
         }
         NDArray grad = headBackward(scope, x, idArray, schemes, qdq, scores);
         for (int k = model.numBlocks() - 1; k >= 0; k--) {
+            checkStop();
             DecoderBlock block = model.block(k);
             try (NDManager step = scope.newSubManager()) {
                 NDArray in = inputs.get(k).duplicate();

@@ -108,4 +108,23 @@ class AutoSchemeRequestTest {
         assertEquals("W2A16", s.base().presetName());
         assertTrue(s.candidates().get(0).schemes().get(1).keepsFullPrecision());
     }
+
+    @Test
+    void aCancelDuringTheSearchStopsItAndWritesNothing() {
+        QuantizeOptions o = options(3, "W2A16,W4A16");
+        o.autoScheme.nsamples = 2;
+        o.autoScheme.seqlen = 32;
+        o.dataset = SharedData.text("wikitext2_valid.txt").toString();
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        AutoRound ar = new AutoRound(o, new PrintStream(PrintStream.nullOutputStream()))
+                .withListener(new io.autoround.api.ProgressListener() {
+                    @Override
+                    public boolean cancelled() {
+                        return polls.incrementAndGet() > 3; // a few blocks into the first option's forward
+                    }
+                });
+        assertThrows(java.util.concurrent.CancellationException.class, ar::quantizeAndSave);
+        assertTrue(polls.get() > 3);
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("out")), "nothing written");
+    }
 }
