@@ -1,7 +1,8 @@
 """``AutoScheme``: the reference's mixed-precision search request (reference-spec 4.1).
 
-The search itself is not implemented in the Java library yet: constructing an ``AutoScheme`` validates its
-arguments as the reference does, and passing it to ``AutoRound`` raises ``NotImplementedError``.
+Passed as ``AutoRound(model, scheme=AutoScheme(avg_bits=3, options="W2A16,W4A16"))``: the Java library scores
+every option per layer (gradient-based delta loss on a small calibration set), picks per layer the options that
+meet the bit budget with the least estimated loss, then quantizes with those per-layer schemes.
 """
 
 from .schemes import PRESET_SCHEMES, QuantizationScheme
@@ -55,8 +56,47 @@ class AutoScheme:
             raise ValueError("AutoScheme method must be 'default' or 'DeltaLoss', got %r" % (self.method,))
 
     def unsupported(self):
-        """The error AutoRound raises when asked to run this search."""
+        """The error raised where an AutoScheme cannot be used (e.g. as a layer_config value)."""
         return NotImplementedError(
-            "AutoScheme (mixed-precision search, avg_bits=%s, options=%s) is not implemented in AutoRound for Java "
-            "yet; pass a preset scheme such as scheme='W4A16' and set per-layer schemes with layer_config"
+            "AutoScheme (mixed-precision search, avg_bits=%s, options=%s) can only be passed as AutoRound's scheme="
             % (self.avg_bits, self.options))
+
+    def to_java(self, jtype, java_list):
+        """The Java request (io.autoround.autoscheme.AutoSchemeConfig); what the Java library lacks is refused."""
+        if isinstance(self.avg_bits, (list, tuple)):
+            raise NotImplementedError("AutoScheme with a list of avg_bits targets is not supported by AutoRound for "
+                                      "Java: run one target at a time")
+        names = []
+        for option in self.options:
+            if isinstance(option, QuantizationScheme):
+                preset = next((n for n, p in PRESET_SCHEMES.items() if p == option), None)
+                if preset is None:
+                    raise NotImplementedError("AutoScheme options must be preset schemes in AutoRound for Java; %r "
+                                              "matches none" % (option,))
+                option = preset
+            names.append(option)
+        c = jtype("io.autoround.autoscheme.AutoSchemeConfig")()
+        c.avgBits = float(self.avg_bits)
+        c.options = java_list(names)
+        c.ignoreScaleZpBits = bool(self.ignore_scale_zp_bits)
+        groups = []
+        for group in self.shared_layers or []:
+            group = [group] if isinstance(group, str) else list(group)
+            if not all(isinstance(g, str) for g in group):
+                raise TypeError("AutoScheme shared_layers must be lists of layer names or patterns (str)")
+            groups.append(java_list(group))
+        c.sharedLayers = java_list(groups)
+        c.lowGpuMemUsage = bool(self.low_gpu_mem_usage)
+        for name, field in (("batch_size", "batchSize"), ("nsamples", "nsamples"), ("seqlen", "seqlen")):
+            value = getattr(self, name)
+            if value is not None:
+                if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                    raise ValueError("AutoScheme %s must be a positive int, got %r" % (name, value))
+                setattr(c, field, value)
+        if self.dataset is not None:
+            if not isinstance(self.dataset, str):
+                raise TypeError("AutoScheme dataset must be a str (a dataset name or a local file)")
+            c.dataset = self.dataset
+        if self.device_map is not None:
+            c.deviceMap = str(self.device_map)
+        return c

@@ -161,7 +161,7 @@ def _check_targets(targets):
 def _scheme_overrides(scheme):
     """(preset name, overrides) for a scheme given as a name, a QuantizationScheme or a dict."""
     if isinstance(scheme, AutoScheme):
-        raise scheme.unsupported()
+        return "W4A16", {}  # a placeholder: the search sets every layer's scheme
     if isinstance(scheme, str):
         return scheme, {}
     if isinstance(scheme, dict):
@@ -390,6 +390,10 @@ class AutoRound:
 
         preset, overrides = _scheme_overrides(scheme)
         o.scheme = preset
+        if isinstance(scheme, AutoScheme):
+            if scheme.dataset is not None:
+                scheme.dataset = _dataset_argument(scheme.dataset)
+            o.autoScheme = scheme.to_java(_java.jtype, _java.java_list)
         for key, value in overrides.items():
             kwargs.setdefault(key, value)
         for key, (field, expected) in list(_SCHEME_FIELDS.items()) + list(_TUNING_FIELDS.items()):
@@ -499,7 +503,8 @@ class AutoRound:
         _check_targets([t.outputDir() for t in plan.targets()])
         report = _java.call(self._java.quantizeAndSave)
         self.quantized = True
-        model = self._model_object(plan, report.algorithm(), report.seconds())
+        # with an AutoScheme the searched plan holds the chosen per-layer schemes (and the format's 16-bit layers)
+        model = self._model_object(self._java.lastPlan() or plan, report.algorithm(), report.seconds())
         self.layer_config = model.layer_config
         self.model = model
         return self._result(model, report, formats)

@@ -81,7 +81,8 @@ class BadInputTest(TempDirTestCase):
     def test_auto_scheme(self):
         scheme = AutoScheme(avg_bits=3, options="W2A16,W4A16")
         self.assertEqual(scheme.options, ["W2A16", "W4A16"])
-        self.assert_plain(NotImplementedError, "AutoScheme (mixed-precision search", model=DEMO, scheme=scheme)
+        self.assert_plain(NotImplementedError, "can only be passed as AutoRound's scheme=", model=DEMO,
+                          layer_config={"lm_head": scheme})
         with self.assertRaises(ValueError):
             AutoScheme(avg_bits=3, options="W4A16_MIXED,W2A16")
 

@@ -35,6 +35,8 @@ public final class AutoRound {
     private ProgressListener listener = new ProgressListener() {};
     private HubDatasetLoader datasets;
     private DeterminismSettings determinism;
+    private io.autoround.autoscheme.AutoSchemeResult autoSchemeResult;
+    private RunPlan lastPlan;
 
     public AutoRound(QuantizeOptions options, PrintStream log) {
         this.options = options;
@@ -54,17 +56,76 @@ public final class AutoRound {
         return this;
     }
 
-    /** Checks every option, the model and the output folders without quantizing anything. */
+    /**
+     * Checks every option, the model and the output folders without quantizing anything. With an AutoScheme the
+     * request and its target range are checked and the plan of the cheapest option is returned (the per-layer
+     * choice needs the search, which {@link #quantizeAndSave()} and {@link #quantize()} run).
+     */
     public RunPlan plan() {
-        Path modelDir = RunPlan.resolveModel(options.model, options.platform);
-        String name = options.model == null || options.model.isBlank() ? "stories260k" : RunPlan.modelNameOf(options.model, modelDir);
-        return RunPlan.resolve(options, modelDir, name);
+        Path modelDir = modelDir();
+        if (options.autoScheme != null) {
+            return autoSchemeSearch(modelDir).space().base();
+        }
+        return RunPlan.resolve(options, modelDir, modelName(modelDir));
+    }
+
+    /** The plan the last quantization ran with (with an AutoScheme: the chosen per-layer schemes), else {@link #plan()}. */
+    public RunPlan lastPlan() {
+        return lastPlan != null ? lastPlan : plan();
+    }
+
+    /** The AutoScheme choice of the last run, when it had one. */
+    public java.util.Optional<io.autoround.autoscheme.AutoSchemeResult> autoSchemeResult() {
+        return java.util.Optional.ofNullable(autoSchemeResult);
+    }
+
+    private Path modelDir() {
+        return RunPlan.resolveModel(options.model, options.platform);
+    }
+
+    private String modelName(Path modelDir) {
+        return options.model == null || options.model.isBlank() ? "stories260k" : RunPlan.modelNameOf(options.model, modelDir);
+    }
+
+    private io.autoround.autoscheme.AutoSchemeSearch autoSchemeSearch(Path modelDir) {
+        return new io.autoround.autoscheme.AutoSchemeSearch(options, modelDir, modelName(modelDir), datasets, log,
+                () -> listener.cancelled() || SignalCancellation.requested());
+    }
+
+    /**
+     * The plan of the run; with an AutoScheme the search runs first and its per-layer schemes become the run's
+     * layer_config (the user's entries kept), its table is printed and saved as auto_scheme.json beside the weights.
+     */
+    private RunPlan searchedPlan() {
+        if (options.autoScheme == null) {
+            return plan();
+        }
+        Path modelDir = modelDir();
+        listener.phase("auto_scheme");
+        io.autoround.autoscheme.AutoSchemeResult r = autoSchemeSearch(modelDir).run();
+        r.print(log);
+        autoSchemeResult = r;
+        QuantizeOptions derived = options.copy();
+        derived.autoScheme = null;
+        derived.scheme = r.baseOption();
+        derived.layerConfig = new java.util.LinkedHashMap<>(options.layerConfig == null ? java.util.Map.of() : options.layerConfig);
+        derived.layerConfig.putAll(r.chosenSchemes());
+        derived.sideFiles.put("auto_scheme.json", r.toJson());
+        RunPlan plan = RunPlan.resolve(derived, modelDir, modelName(modelDir));
+        r.chosenSchemes().forEach((layer, s) -> {
+            if (!s.equals(plan.layerSchemes().get(layer))) {
+                throw new IllegalStateException("AutoScheme chose " + s + " for " + layer + " but the run resolved "
+                        + plan.layerSchemes().get(layer));
+            }
+        });
+        return plan;
     }
 
     /** Quantizes and writes every requested format; returns where the checkpoints went. */
     public QuantizationReport quantizeAndSave() {
         long start = System.nanoTime();
-        RunPlan plan = plan();
+        RunPlan plan = searchedPlan();
+        lastPlan = plan;
         logStart(plan);
         return write(plan, sink -> runPasses(plan, sink), start);
     }
@@ -75,7 +136,8 @@ public final class AutoRound {
      */
     public QuantizedModel quantize() {
         long start = System.nanoTime();
-        RunPlan plan = plan();
+        RunPlan plan = searchedPlan();
+        lastPlan = plan;
         logStart(plan);
         List<QuantizedWeight> weights = new ArrayList<>();
         List<TensorData> tensors = new ArrayList<>();

@@ -10,7 +10,7 @@ import java.util.Map;
  * Python facade, HTTP service) fill this object and hand it to {@link AutoRound}; nothing else holds options.
  * Null means "not set": recipes and scheme presets fill those.
  */
-public final class QuantizeOptions {
+public final class QuantizeOptions implements Cloneable {
     // model and data
     public String model;
     /**
@@ -88,6 +88,14 @@ public final class QuantizeOptions {
     public boolean overwrite;
     public long maxShardBytes = 5L * 1000 * 1000 * 1000;
 
+    /**
+     * Mixed-precision search (the reference's {@code scheme=AutoScheme(...)}): when set, {@link #scheme} is ignored
+     * and each layer gets the candidate that meets the bit budget with the least estimated loss.
+     */
+    public io.autoround.autoscheme.AutoSchemeConfig autoScheme;
+    /** Extra UTF-8 files (name to content) written into every output folder, e.g. auto_scheme.json. */
+    public Map<String, String> sideFiles = new LinkedHashMap<>();
+
     // evaluation after quantization
     public String evalText;
     public int evalSeqlen = 256;
@@ -111,5 +119,18 @@ public final class QuantizeOptions {
 
     public int gradientAccumulateStepsOrDefault() {
         return gradientAccumulateSteps == null ? 1 : gradientAccumulateSteps;
+    }
+
+    /** A shallow copy with its own formats list and layer_config map (for a run derived from this one). */
+    public QuantizeOptions copy() {
+        try {
+            QuantizeOptions c = (QuantizeOptions) super.clone();
+            c.formats = formats == null ? null : new ArrayList<>(formats);
+            c.layerConfig = layerConfig == null ? null : new LinkedHashMap<>(layerConfig);
+            c.sideFiles = sideFiles == null ? null : new LinkedHashMap<>(sideFiles);
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 }

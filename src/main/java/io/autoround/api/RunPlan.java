@@ -59,6 +59,9 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
         List<LayerPlan> layers = LayerConfigResolver.resolve(shapes, Architecture.LM_HEAD,
                 List.of(Architecture.EMBEDDINGS), arch.tiedLmHead(), scheme, o.layerConfig, o.quantLmHead,
                 ignoreLayers(o, arch), writesGguf(o));
+        if (preset.equals("W4A16_MIXED")) {
+            layers = mixedRecipe(layers);
+        }
         if (writesGguf(o)) {
             layers = GgufTypeRecipe.apply(GgufFileType.ofFormat(o.formats.get(0)), config, shapes, layers);
         }
@@ -141,6 +144,27 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
                 + " to " + name + " since scheme " + name.toUpperCase(java.util.Locale.ROOT)
                 + " can only be exported to format " + name);
         o.formats = List.of(name);
+    }
+
+    /**
+     * The reference's W4A16_MIXED recipe (schemes.py {@code _handle_special_schemes}): routed MoE experts keep INT4,
+     * every other quantized Linear (lm_head too, when quantized) gets INT8; layers set in layer_config are kept.
+     * On a dense model that makes every layer INT8.
+     */
+    private static List<LayerPlan> mixedRecipe(List<LayerPlan> layers) {
+        List<LayerPlan> out = new ArrayList<>();
+        for (LayerPlan p : layers) {
+            boolean routedExpert = p.name().contains("expert") && !p.name().contains("shared");
+            if (!p.quantized() || p.fixedByUser() || routedExpert) {
+                out.add(p);
+                continue;
+            }
+            QuantScheme s = p.scheme();
+            QuantScheme int8 = new QuantScheme(8, s.groupSize(), s.sym(), "int", s.actBits(), s.actGroupSize(), s.actSym(),
+                    s.actDataType(), s.actDynamic(), s.superBits(), s.superGroupSize());
+            out.add(new LayerPlan(p.name(), int8, "W4A16_MIXED recipe: INT8 outside routed experts", false, p.inBlock()));
+        }
+        return out;
     }
 
     /** True when the run writes a GGUF file (its shape rule then applies: only in_features must split into blocks). */
@@ -254,6 +278,9 @@ public record RunPlan(QuantizeOptions options, Path modelDir, String modelName, 
             eo = eo.withTuning("amp", false); // the reference serializes its model context's amp (true is dropped)
         }
         eo = eo.withOverwrite(options.overwrite).withBlockNames(List.of(Architecture.BLOCK_PREFIX));
+        if (options.sideFiles != null && !options.sideFiles.isEmpty()) {
+            eo = eo.withSideFiles(options.sideFiles);
+        }
         if (options.maxShardBytes > 0) {
             eo = eo.withMaxShardBytes(options.maxShardBytes);
         }

@@ -4,7 +4,7 @@ import io.autoround.data.TokenEncoder;
 import io.autoround.model.tokenizer.TextTokenizer;
 
 /** Calibration's view of a model tokenizer. */
-record TokenizerEncoder(TextTokenizer tokenizer) implements TokenEncoder {
+public record TokenizerEncoder(TextTokenizer tokenizer) implements TokenEncoder {
     @Override
     public int[] encode(String text) {
         long[] ids = tokenizer.encode(text);

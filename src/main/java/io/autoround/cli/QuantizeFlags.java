@@ -152,6 +152,22 @@ final class QuantizeFlags {
     @Option(names = {"--format", "--formats"}, defaultValue = "auto_round", description = "Export format(s), comma separated: auto_round, auto_gptq, auto_awq, llm_compressor, gguf:q4_0, gguf:q4_1, gguf:q5_0, gguf:q5_1, gguf:q8_0, gguf:q2_k_s, gguf:q3_k_s|m|l, gguf:q4_k_s|m, gguf:q5_k_s|m, gguf:q6_k (a gguf format implies its GGUF scheme).")
     String format;
 
+    @Option(names = {"--avg_bits", "--target_bits"}, paramLabel = "BITS", description = "AutoScheme: target average "
+            + "bits per weight over the quantized layers (scales and zero points included); needs --options. Each layer "
+            + "gets one of the options, chosen by a gradient-based sensitivity on the calibration set to meet the budget.")
+    Double avgBits;
+
+    @Option(names = "--options", arity = "1..*", paramLabel = "SCHEME", description = "AutoScheme candidate schemes, "
+            + "space or comma separated, e.g. W2A16,W4A16,W8A16 (weight-only INT presets and BF16).")
+    List<String> autoSchemeOptions;
+
+    @Option(names = "--ignore_scale_zp_bits", description = "AutoScheme: count only weight bits (no scales or zero points).")
+    boolean ignoreScaleZpBits;
+
+    @Option(names = "--shared_layers", paramLabel = "NAMES", description = "AutoScheme: a group of layer names or "
+            + "patterns (comma separated; patterns match inside each block) that must get the same scheme; repeatable.")
+    List<String> sharedLayers;
+
     @Option(names = "--output_dir", defaultValue = "./tmp_autoround", description = "Output folder (default: ${DEFAULT-VALUE}).")
     String outputDir;
 
@@ -269,6 +285,32 @@ final class QuantizeFlags {
         o.enableDeterministicAlgorithms = enableDeterministicAlgorithms && !disableDeterministicAlgorithms;
         o.evalText = evalText;
         o.evalSeqlen = evalSeqlen;
+        o.autoScheme = autoScheme();
         return o;
+    }
+
+    /** --avg_bits and --options make an AutoScheme request; one without the other is an error. */
+    private io.autoround.autoscheme.AutoSchemeConfig autoScheme() {
+        boolean anyOption = autoSchemeOptions != null && !autoSchemeOptions.isEmpty();
+        if (avgBits == null) {
+            if (anyOption || ignoreScaleZpBits || sharedLayers != null) {
+                throw new IllegalArgumentException("--options, --ignore_scale_zp_bits and --shared_layers belong to "
+                        + "AutoScheme: give --avg_bits too");
+            }
+            return null;
+        }
+        if (!anyOption) {
+            throw new IllegalArgumentException("--avg_bits needs --options, the candidate schemes (e.g. --options W2A16,W4A16)");
+        }
+        io.autoround.autoscheme.AutoSchemeConfig c = new io.autoround.autoscheme.AutoSchemeConfig(avgBits,
+                io.autoround.autoscheme.AutoSchemeConfig.parseOptions(String.join(",", autoSchemeOptions)));
+        c.ignoreScaleZpBits = ignoreScaleZpBits;
+        if (sharedLayers != null) {
+            for (String group : sharedLayers) {
+                c.sharedLayers.add(Arrays.stream(group.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList());
+            }
+        }
+        c.lowGpuMemUsage = true;
+        return c;
     }
 }

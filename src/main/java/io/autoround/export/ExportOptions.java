@@ -15,9 +15,11 @@ import java.util.Map;
  * @param maxShardBytes safetensors shard limit; 0 = automatic as the reference (see {@link #effectiveMaxShardBytes})
  * @param tuning serialised tuning values of the run ({@code iters}, {@code lr}, {@code enable_quanted_input},
  *     ...); values equal to the reference's defaults are dropped as the reference does
+ * @param sideFiles extra UTF-8 files (name to content) written into the output folder before it is moved into
+ *     place, e.g. the AutoScheme table {@code auto_scheme.json}
  */
 public record ExportOptions(boolean overwrite, boolean modelFree, String autoroundVersion, List<String> blockNames,
-        long maxShardBytes, Map<String, Object> tuning) {
+        long maxShardBytes, Map<String, Object> tuning, Map<String, String> sideFiles) {
 
     /** The reference version these exports imitate. */
     public static final String AUTOROUND_VERSION = "0.15.0";
@@ -29,6 +31,35 @@ public record ExportOptions(boolean overwrite, boolean modelFree, String autorou
     public ExportOptions {
         tuning = tuning == null ? Map.of() : new LinkedHashMap<>(tuning);
         blockNames = blockNames == null ? null : List.copyOf(blockNames);
+        sideFiles = sideFiles == null ? Map.of() : new LinkedHashMap<>(sideFiles);
+        sideFiles.keySet().forEach(ExportOptions::checkSideFileName);
+    }
+
+    public ExportOptions(boolean overwrite, boolean modelFree, String autoroundVersion, List<String> blockNames,
+            long maxShardBytes, Map<String, Object> tuning) {
+        this(overwrite, modelFree, autoroundVersion, blockNames, maxShardBytes, tuning, Map.of());
+    }
+
+    /** A side file is a plain name inside the output folder. */
+    private static void checkSideFileName(String name) {
+        if (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+            throw new IllegalArgumentException("side file name must be a plain file name, got '" + name + "'");
+        }
+    }
+
+    public ExportOptions withSideFiles(Map<String, String> files) {
+        return new ExportOptions(overwrite, modelFree, autoroundVersion, blockNames, maxShardBytes, tuning, files);
+    }
+
+    /** Writes the side files into {@code dir} (the export's temporary folder). */
+    public void writeSideFiles(java.nio.file.Path dir) {
+        sideFiles.forEach((name, text) -> {
+            try {
+                java.nio.file.Files.writeString(dir.resolve(name), text);
+            } catch (java.io.IOException e) {
+                throw new ExportException("cannot write " + name + " in " + dir + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /** Regular flow, no overwrite, no tuning keys. */
@@ -47,21 +78,21 @@ public record ExportOptions(boolean overwrite, boolean modelFree, String autorou
     }
 
     public ExportOptions withOverwrite(boolean value) {
-        return new ExportOptions(value, modelFree, autoroundVersion, blockNames, maxShardBytes, tuning);
+        return new ExportOptions(value, modelFree, autoroundVersion, blockNames, maxShardBytes, tuning, sideFiles);
     }
 
     public ExportOptions withBlockNames(List<String> value) {
-        return new ExportOptions(overwrite, modelFree, autoroundVersion, value, maxShardBytes, tuning);
+        return new ExportOptions(overwrite, modelFree, autoroundVersion, value, maxShardBytes, tuning, sideFiles);
     }
 
     public ExportOptions withMaxShardBytes(long value) {
-        return new ExportOptions(overwrite, modelFree, autoroundVersion, blockNames, value, tuning);
+        return new ExportOptions(overwrite, modelFree, autoroundVersion, blockNames, value, tuning, sideFiles);
     }
 
     public ExportOptions withTuning(String key, Object value) {
         Map<String, Object> t = new LinkedHashMap<>(tuning);
         t.put(key, value);
-        return new ExportOptions(overwrite, modelFree, autoroundVersion, blockNames, maxShardBytes, t);
+        return new ExportOptions(overwrite, modelFree, autoroundVersion, blockNames, maxShardBytes, t, sideFiles);
     }
 
     /**

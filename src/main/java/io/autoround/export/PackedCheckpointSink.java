@@ -116,6 +116,7 @@ final class PackedCheckpointSink implements CheckpointSink {
             writer.finish();
             ModelSideFiles.writeConfigs(folder.temp(), sourceConfig, quantizationConfig, style);
             ModelSideFiles.copySideFiles(plan.sourceModelDir(), folder.temp());
+            plan.options().writeSideFiles(folder.temp());
             result[0] = folder.commit();
             closed = true;
         });

@@ -68,6 +68,21 @@ class BadInputTest extends ServiceTestBase {
     }
 
     @Test
+    void autoSchemeRequestsAreCheckedBeforeQueueing() {
+        Failure f = post("{\"iters\": 0, \"auto_scheme\": {\"avg_bits\": \"three\", \"options\": \"W2A16,W4A16\"}}");
+        assertEquals(400, f.status());
+        assertTrue(f.hasFieldError("auto_scheme", "avg_bits must be a positive number"), f.body().toString());
+        f = post("{\"iters\": 0, \"auto_scheme\": {\"avg_bits\": 3, \"options\": [\"W2A16\", 4]}}");
+        assertTrue(f.hasFieldError("auto_scheme", "options must hold non-empty strings"), f.body().toString());
+        f = post("{\"iters\": 0, \"auto_scheme\": {\"avg_bits\": 3, \"options\": \"W2A16\", \"bogus\": 1}}");
+        assertTrue(f.hasFieldError("auto_scheme", "unknown key 'bogus'"), f.body().toString());
+        // the reachable range depends on the model: the core's plan() refuses it before the job is queued
+        Failure core = post("{\"iters\": 0, \"auto_scheme\": {\"avg_bits\": 9, \"options\": \"W2A16,W4A16\"}}");
+        assertEquals(400, core.status());
+        assertTrue(core.body().toString().contains("outside the valid range"), core.body().toString());
+    }
+
+    @Test
     void unknownNamesAndNegativeItersAre400() {
         Failure f = post("{\"scheme\": \"W5A3X\", \"iters\": -1, \"formats\": [\"onnx\"], \"recipe\": \"fastest\"}");
         assertEquals(400, f.status());

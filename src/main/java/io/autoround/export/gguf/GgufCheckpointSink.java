@@ -133,6 +133,7 @@ final class GgufCheckpointSink implements CheckpointSink {
     @Override
     public Path finish() {
         writer.finish();
+        plan.options().writeSideFiles(folder.temp());
         folder.commit();
         return file;
     }

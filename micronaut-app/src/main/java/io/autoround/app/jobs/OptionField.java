@@ -50,6 +50,8 @@ final class OptionField {
         t.put("model_dtype", str((o, v) -> o.modelDtype = v));
         LayerConfigField layers = new LayerConfigField(c.getMaxLayerConfigEntries());
         t.put("layer_config", new OptionField(layers::apply));
+        AutoSchemeField autoScheme = new AutoSchemeField(c.getMaxNsamples(), c.getMaxSeqlen());
+        t.put("auto_scheme", new OptionField(autoScheme::apply));
         t.put("ignore_layers", new OptionField((o, n, v) -> o.ignoreLayers = String.join(",", strings(n, v))));
         t.put("quant_lm_head", bool((o, v) -> o.quantLmHead = v));
         t.put("to_quant_block_names", new OptionField((o, n, v) -> o.toQuantBlockNames = String.join(",", strings(n, v))));

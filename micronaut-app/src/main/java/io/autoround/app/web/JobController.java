@@ -42,7 +42,8 @@ public class JobController {
 
     /**
      * Submits a job. The body is a JSON object with the CLI's options in snake_case (model, scheme, iters,
-     * nsamples, seqlen, dataset, layer_config, formats, recipe, ...). Answers 202 with the queued job.
+     * nsamples, seqlen, dataset, layer_config, formats, recipe, ...; {@code auto_scheme: {"avg_bits": 3,
+     * "options": "W2A16,W4A16"}} for a mixed-precision search). Answers 202 with the queued job.
      */
     @Post(consumes = MediaType.APPLICATION_JSON)
     public HttpResponse<JobView> submit(@Body String body) {
