@@ -449,6 +449,9 @@ class AutoRound:
         self.model = Model(self._model_arg, model_dir)
         self.tokenizer = Tokenizer(self._model_arg, model_dir)
         self.iters = o.itersOrDefault()
+        # the reference's attributes: lr = minmax_lr = 1/iters unless given (5e-3 when iters is 0)
+        self.lr = float(o.lr) if o.lr is not None else (1.0 / self.iters if self.iters else 5e-3)
+        self.minmax_lr = float(o.minmaxLr) if o.minmaxLr is not None else self.lr
         self.seqlen, self.nsamples, self.batch_size = seqlen, nsamples, batch_size
         self.dataset = dataset if dataset is not None else "NeelNanda/pile-10k"
         self.seed = seed

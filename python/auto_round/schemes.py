@@ -44,10 +44,8 @@ class QuantizationScheme:
 
     @classmethod
     def from_dict(cls, config: dict):
-        unknown = set(config) - set(_FIELDS)
-        if unknown:
-            raise ValueError("unknown QuantizationScheme fields %s; valid fields: %s" % (sorted(unknown), list(_FIELDS)))
-        return cls(**config)
+        # as the reference: keys that are not scheme fields (e.g. a layer_config entry's extras) are dropped
+        return cls(**{k: v for k, v in config.items() if k in _FIELDS})
 
     @classmethod
     def get_attributes(cls):

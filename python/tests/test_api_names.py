@@ -121,6 +121,12 @@ class AttributesTest(TempDirTestCase):
         self.assertEqual((ar.bits, ar.group_size, ar.sym, ar.data_type, ar.act_bits), (4, 128, True, "int", 16))
         self.assertEqual(ar.scale_dtype, "torch.float16")
         self.assertIs(ar.enable_torch_compile, False)
+        self.assertEqual((ar.lr, ar.minmax_lr), (5e-3, 5e-3))  # iters 0: the reference's 5e-3
+        tuned = AutoRound(DEMO, iters=50)
+        self.assertEqual((tuned.lr, tuned.minmax_lr), (1.0 / 50, 1.0 / 50))
+        given = AutoRound(DEMO, iters=50, lr=0.01)
+        self.assertEqual((given.lr, given.minmax_lr), (0.01, 0.01))
+        self.assertEqual(AutoRound(DEMO, iters=50, lr=0.01, minmax_lr=0.002).minmax_lr, 0.002)
         ar8 = AutoRound(DEMO, scheme="W8A16", group_size=32, sym=False, iters=0)
         self.assertEqual((ar8.bits, ar8.group_size, ar8.sym), (8, 32, False))
         self.assertEqual(AutoRound(DEMO, scheme="MXFP4", iters=0).data_type, "mx_fp")
