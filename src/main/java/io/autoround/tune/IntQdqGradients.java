@@ -57,7 +57,8 @@ final class IntQdqGradients {
         FusedIntQdq.backwardWithStep(p, padded(p, weightGrad), lr);
     }
 
-    private static void ensureScaleGradientStorage(LinearTuningParams p, GradientCollector gc) {
+    /** Gives the clipping scales (not V) gradient tensors of their own once, as {@link #ensureGradientStorage}. */
+    static void ensureScaleGradientStorage(LinearTuningParams p, GradientCollector gc) {
         if (!p.gradientStorageReady && (p.minScale != null || p.maxScale != null)) {
             NDArray touch = null;
             for (NDArray scale : new NDArray[] {p.minScale, p.maxScale}) {

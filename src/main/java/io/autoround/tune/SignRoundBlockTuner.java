@@ -287,6 +287,9 @@ public final class SignRoundBlockTuner {
                 }
                 float[] lossAndCheck = NDArrays.stack(new ai.djl.ndarray.NDList(lossArray, check)).toFloatArray();
                 TuningProfile.mark("loss-scale check", dev);
+                // the clipping scales get their gradient tensors before an overflow can be reported: the loss scale
+                // clears those tensors when it rejects the iteration
+                params.forEach(p -> IntQdqGradients.ensureScaleGradientStorage(p, gc));
                 if (!Float.isFinite(lossAndCheck[1])) {
                     return Double.NaN;
                 }
