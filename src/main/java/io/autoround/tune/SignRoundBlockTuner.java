@@ -33,11 +33,6 @@ public final class SignRoundBlockTuner {
                 _0 = torch.copy_(to, source)
                 return None
             """;
-    private static final String FP32_SUM = """
-              def forward(self: __torch__.Fp32Sum,
-                g: Tensor) -> Tensor:
-                return torch.sum(g, dtype=6)
-            """;
     private final SignRoundSettings settings;
     private final DeviceIntFinalization finalization;
     private final boolean fusedStep;
@@ -149,7 +144,7 @@ public final class SignRoundBlockTuner {
                 final int iteration = it;
                 do {
                     loss = foldStep
-                            ? foldedStepIteration(block, params, inputQdq, inputs, targets, mask, idx,
+                            ? FoldedSignStep.iteration(block, params, inputQdq, inputs, targets, mask, idx,
                                     halfScale.factor(), validPerSample, l -> bestIterate.observe(iteration, l, iters),
                                     bits -> settings.lrFor(bits) * decay)
                             : accumulateGradients(block, params, inputQdq, inputs, targets, mask, idx, micro,
@@ -204,110 +199,6 @@ public final class SignRoundBlockTuner {
         return out;
     }
 
-    /** The best-loss rule (reference-spec 1.9): which iteration's parameters are kept, copied when it improves. */
-    private static final class BestIterate {
-        private final SignRoundSettings settings;
-        private final List<NDArray> tuned;
-        private final List<NDArray> best;
-        private double loss = Double.POSITIVE_INFINITY;
-        private int iteration = -1;
-
-        BestIterate(SignRoundSettings settings, List<NDArray> tuned, List<NDArray> best) {
-            this.settings = settings;
-            this.tuned = tuned;
-            this.best = best;
-        }
-
-        /** Sees iteration {@code it}'s loss, before its step changes the parameters. */
-        void observe(int it, double itLoss, int iters) {
-            if (itLoss < loss) {
-                loss = itLoss;
-                iteration = it;
-                if (!settings.notUseBestMse()) {
-                    copyInto(tuned, best);
-                }
-            }
-            if (settings.notUseBestMse() && it == iters - 1) {
-                copyInto(tuned, best);
-                iteration = it;
-            }
-        }
-
-        int iteration() {
-            return iteration;
-        }
-    }
-
-    /**
-     * One iteration of a single micro-batch with V's sign-SGD step folded into the quant-dequant backward: forward,
-     * loss, block backward, then one check that every fp16 weight gradient is finite (NaN returned, nothing changed,
-     * when one is not), then {@code beforeStep} with the loss (the best-iterate rule copies the parameters that gave
-     * it), then per layer the backward that steps V and accumulates the clipping scales' gradients.
-     */
-    private static double foldedStepIteration(TunableBlock block, List<LinearTuningParams> params,
-            Map<String, UnaryOperator<NDArray>> inputQdq, NDArray inputs, NDArray targets, NDArray mask, int[] idx,
-            float lossScale, float[] validPerSample, java.util.function.DoubleConsumer beforeStep,
-            java.util.function.IntToDoubleFunction lrForBits) {
-        double validTokens = 0;
-        for (int i : idx) {
-            validTokens += validPerSample[i];
-        }
-        try (NDScope scope = new NDScope()) {
-            NDArray sel = inputs.getManager().create(idx);
-            NDManager compute = block.weight(block.linearNames().get(0)).getManager();
-            NDArray x = onDevice(inputs.get(sel), compute);
-            NDArray y = onDevice(targets.get(sel), compute);
-            NDArray m = onDevice(mask.get(sel), compute);
-            NDManager dev = x.getManager();
-            TuningProfile.mark("batch select", dev);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                Map<String, NDArray> leaves = new LinkedHashMap<>();
-                for (LinearTuningParams p : params) {
-                    NDArray leaf = IntQdqGradients.halfWeight(p, x.getDataType());
-                    leaf.setRequiresGradient(true);
-                    leaves.put(p.name, leaf);
-                }
-                TuningProfile.mark("qdq forward", dev);
-                NDArray out = block.forward(x, leaves, inputQdq);
-                TuningProfile.mark("block forward", dev);
-                NDArray diff = out.stopGradient().toType(DataType.FLOAT32, false).sub(y.toType(DataType.FLOAT32, false))
-                        .mul(m);
-                NDArray lossArray = diff.square().mean();
-                NDArray outGrad = diff.mul(m).mul(2f * lossScale / out.getShape().size()).toType(out.getDataType(), false);
-                TuningProfile.mark("loss", dev);
-                gc.backward(out.mul(outGrad).sum());
-                TuningProfile.mark("block backward", dev);
-                // a sum in fp32 of every fp16 weight gradient is finite exactly when each of them is
-                NDArray check = lossArray.zerosLike();
-                for (NDArray leaf : leaves.values()) {
-                    NDArray g = leaf.getGradient();
-                    if (g != null) {
-                        check = check.add(ScriptedFunctions.call("Fp32Sum", FP32_SUM, g).singletonOrThrow());
-                    }
-                }
-                float[] lossAndCheck = NDArrays.stack(new ai.djl.ndarray.NDList(lossArray, check)).toFloatArray();
-                TuningProfile.mark("loss-scale check", dev);
-                // the clipping scales get their gradient tensors before an overflow can be reported: the loss scale
-                // clears those tensors when it rejects the iteration
-                params.forEach(p -> IntQdqGradients.ensureScaleGradientStorage(p, gc));
-                if (!Float.isFinite(lossAndCheck[1])) {
-                    return Double.NaN;
-                }
-                double loss = validTokens > 0 ? lossAndCheck[0] / validTokens : lossAndCheck[0];
-                beforeStep.accept(loss);
-                TuningProfile.mark("best copy", dev);
-                for (LinearTuningParams p : params) {
-                    NDArray g = leaves.get(p.name).getGradient();
-                    if (g != null) { // null: e.g. an expert no token was routed to, whose step would be zero
-                        IntQdqGradients.backwardWithStep(p, g, gc, lrForBits.applyAsDouble(p.scheme.bits()));
-                    }
-                }
-                TuningProfile.mark("qdq backward and V step", dev);
-                return loss;
-            }
-        }
-    }
-
     /** {@code to.copy_(from)} as one scripted call. */
     static void scriptedCopy(NDArray to, NDArray from) {
         ScriptedFunctions.update("CopyInto", COPY_INTO, new NDArray[] {to, from});
@@ -341,7 +232,7 @@ public final class SignRoundBlockTuner {
      * Overwrites each of {@code to} with the matching array of {@code from}, on the device: one copy kernel each on
      * CUDA; on the CPU, where a TorchScript call costs more than it saves, two DJL ops.
      */
-    private static void copyInto(List<NDArray> from, List<NDArray> to) {
+    static void copyInto(List<NDArray> from, List<NDArray> to) {
         for (int i = 0; i < from.size(); i++) {
             if (to.get(i).getDevice().isGpu()) {
                 scriptedCopy(to.get(i), from.get(i));
