@@ -105,43 +105,38 @@ class HalfPrecisionTuningTest {
             List<String> names = new ArrayList<>(block.linears().keySet());
             // sym W2 and asym W4 with tuned clipping scales, the sign-SGD default (no momentum), one micro-batch
             for (QuantScheme scheme : List.of(QuantScheme.weightOnlyInt(2, 32, true), QuantScheme.weightOnlyInt(4, 32, false))) {
-                Map<String, QuantScheme> schemes = new LinkedHashMap<>();
-                names.forEach(n -> schemes.put(n, scheme));
-                SignRoundSettings settings = new SignRoundSettings(12, null, null, 0, 8, 1, true, false, -1, 7);
-                SignRoundBlockTuner folded = new SignRoundBlockTuner(settings);
-                BlockTuningResult a = folded.tune(runner.tunable(block, names), schemes, xh, targets, mask, null);
-                BlockTuningResult b = folded.withoutFusedStep().tune(runner.tunable(block, names), schemes, xh, targets,
-                        mask, null);
-                assertEquals(b.rtnLoss(), a.rtnLoss(), 0.0, scheme + ": RTN loss");
-                assertEquals(b.tunedLoss(), a.tunedLoss(), 0.0, scheme + ": tuned loss");
-                assertEquals(b.bestIteration(), a.bestIteration(), scheme + ": best iteration");
+                BlockTuningResult a = assertFoldedEqualsSeparate(runner, block, names, scheme, 12, xh, targets, mask,
+                        scheme.toString());
                 assertTrue(a.tunedLoss() < a.rtnLoss(), scheme + ": tuning improved the block");
-                for (String n : names) {
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(b.layers().get(n).offsets(),
-                            a.layers().get(n).offsets(), 0f, scheme + ": V of " + n);
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(b.layers().get(n).maxScale(),
-                            a.layers().get(n).maxScale(), 0f, scheme + ": max scale of " + n);
-                }
             }
             // targets far off the block's outputs: the first iterations' fp16 weight gradients overflow, and both
             // forms must recover the same way (the folded one before any clipping-scale gradient exists)
-            NDArray farTargets = targets.add(2000f);
-            QuantScheme w4 = QuantScheme.weightOnlyInt(4, 32, false);
-            Map<String, QuantScheme> schemes = new LinkedHashMap<>();
-            names.forEach(n -> schemes.put(n, w4));
-            SignRoundSettings settings = new SignRoundSettings(4, null, null, 0, 8, 1, true, false, -1, 7);
-            SignRoundBlockTuner folded = new SignRoundBlockTuner(settings);
-            BlockTuningResult a = folded.tune(runner.tunable(block, names), schemes, xh, farTargets, mask, null);
-            BlockTuningResult b = folded.withoutFusedStep().tune(runner.tunable(block, names), schemes, xh, farTargets,
-                    mask, null);
+            BlockTuningResult a = assertFoldedEqualsSeparate(runner, block, names, QuantScheme.weightOnlyInt(4, 32, false),
+                    4, xh, targets.add(2000f), mask, "overflowing start");
             assertTrue(Double.isFinite(a.tunedLoss()), "tuning recovered from the overflow");
-            assertEquals(b.tunedLoss(), a.tunedLoss(), 0.0, "overflowing start: tuned loss");
-            for (String n : names) {
-                org.junit.jupiter.api.Assertions.assertArrayEquals(b.layers().get(n).offsets(),
-                        a.layers().get(n).offsets(), 0f, "overflowing start: V of " + n);
-            }
             block.releaseCastCopies();
         }
+    }
+
+    /** Tunes with V's step folded and separate; asserts the same losses, best iteration, V and max scales. */
+    private static BlockTuningResult assertFoldedEqualsSeparate(BlockRunner runner, DecoderBlock block, List<String> names,
+            QuantScheme scheme, int iters, NDArray x, NDArray targets, NDArray mask, String what) {
+        Map<String, QuantScheme> schemes = new LinkedHashMap<>();
+        names.forEach(n -> schemes.put(n, scheme));
+        SignRoundBlockTuner folded = new SignRoundBlockTuner(new SignRoundSettings(iters, null, null, 0, 8, 1, true,
+                false, -1, 7));
+        BlockTuningResult a = folded.tune(runner.tunable(block, names), schemes, x, targets, mask, null);
+        BlockTuningResult b = folded.withoutFusedStep().tune(runner.tunable(block, names), schemes, x, targets, mask, null);
+        assertEquals(b.rtnLoss(), a.rtnLoss(), 0.0, what + ": RTN loss");
+        assertEquals(b.tunedLoss(), a.tunedLoss(), 0.0, what + ": tuned loss");
+        assertEquals(b.bestIteration(), a.bestIteration(), what + ": best iteration");
+        for (String n : names) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(b.layers().get(n).offsets(), a.layers().get(n).offsets(),
+                    0f, what + ": V of " + n);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(b.layers().get(n).maxScale(),
+                    a.layers().get(n).maxScale(), 0f, what + ": max scale of " + n);
+        }
+        return a;
     }
 
     @Test
